@@ -1,0 +1,73 @@
+import type { MasterRequest, RequestKind, TwcMessage } from '../protocol/messages';
+import type { MasterConfig } from './config';
+import type { SlaveRecord } from './slave-record';
+
+/** A request for the bus's gaps between heartbeats, and how to recognise its reply. */
+export interface Query {
+  slave: SlaveRecord;
+  request: MasterRequest;
+  /** Undefined for commands that get no reply (FC B1 / FC B2). */
+  isReply?: (msg: TwcMessage) => boolean;
+}
+
+const VIN_REQUESTS: Record<1 | 2 | 3, RequestKind> = { 1: 'vinRequest1', 2: 'vinRequest2', 3: 'vinRequest3' };
+
+function request(slave: SlaveRecord, kind: RequestKind, config: MasterConfig): MasterRequest {
+  return { kind, sender: config.fakeTWCID, receiver: slave.id, version: slave.version };
+}
+
+/**
+ * The next request to send, most urgent first: start/stop commands, the firmware version once, the VIN
+ * while a car is connected, then lifetime kWh and voltages. Protocol-1 units know only the commands.
+ */
+export function nextQuery(
+  slaves: Iterable<SlaveRecord>,
+  now: number,
+  config: MasterConfig,
+): Query | undefined {
+  const list = [...slaves];
+  for (const slave of list) {
+    const command = slave.pendingCommands.shift();
+    if (command) return { slave, request: request(slave, command, config) };
+  }
+  for (const slave of list) {
+    if (slave.version !== 2 || slave.firmwareAsked) continue;
+    slave.firmwareAsked = true;
+    return {
+      slave,
+      request: request(slave, 'extFirmwareRequest', config),
+      isReply: (m) => m.kind === 'firmwareVersion' && m.sender === slave.id,
+    };
+  }
+  for (const slave of list) {
+    const part = slave.vinRequestDue(now, config);
+    if (part === undefined) continue;
+    return {
+      slave,
+      request: request(slave, VIN_REQUESTS[part], config),
+      isReply: (m) => m.kind === 'vinReply' && m.part === part && m.sender === slave.id,
+    };
+  }
+  for (const slave of list) {
+    if (slave.version !== 2 || now < slave.nextKwhAt) continue;
+    slave.nextKwhAt = now + config.kwhPollIntervalMs;
+    return {
+      slave,
+      request: request(slave, 'kwhRequest', config),
+      isReply: (m) => m.kind === 'kwhReport' && m.sender === slave.id,
+    };
+  }
+  return undefined;
+}
+
+/** When nextQuery may next have something to send. */
+export function nextQueryDueAt(slaves: Iterable<SlaveRecord>): number {
+  let at = Number.POSITIVE_INFINITY;
+  for (const s of slaves) {
+    if (s.pendingCommands.length > 0) return Number.NEGATIVE_INFINITY;
+    if (s.version !== 2) continue;
+    if (!s.firmwareAsked) return Number.NEGATIVE_INFINITY;
+    at = Math.min(at, s.nextKwhAt, s.currentVIN ? Number.POSITIVE_INFINITY : s.nextVinAt);
+  }
+  return at;
+}

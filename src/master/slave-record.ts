@@ -1,0 +1,216 @@
+import {
+  SlaveState,
+  type KwhReport,
+  type ProtocolVersion,
+  type SlaveHeartbeat,
+  type TwcId,
+} from '../protocol/messages';
+import type { MasterConfig } from './config';
+import { formatTwcId } from './twcid';
+
+/** What the views see of one slave; plain data, safe to hand out. */
+export interface SlaveSnapshot {
+  id: TwcId;
+  TWCID: string;
+  version: ProtocolVersion;
+  sign: number;
+  state: number;
+  maxAmps: number;
+  minAmps: number;
+  capAmps: number;
+  reportedAmpsMax: number;
+  reportedAmpsActual: number;
+  lastAmpsOffered: number;
+  carConnected: boolean;
+  charging: boolean;
+  chargingStopped: boolean;
+  secondsSinceLastHeartbeat: number;
+  lifetimekWh: number;
+  voltsPhaseA: number;
+  voltsPhaseB: number;
+  voltsPhaseC: number;
+  currentVIN: string;
+  lastVIN: string;
+  firmwareVersion: string;
+  heartbeatsSent: number;
+  repliesReceived: number;
+}
+
+/** Firmware minimum current: 5 A on protocol 1, 6 A on 2, 1 A once a three-phase supply is seen (§6.2). */
+function firmwareMinAmps(version: ProtocolVersion, threePhase: boolean): number {
+  if (threePhase) return 1;
+  return version === 1 ? 5 : 6;
+}
+
+const NO_CAR_STATES: ReadonlySet<number> = new Set([SlaveState.Ready, SlaveState.Error]);
+
+/** The master's knowledge of one slave, updated from what it sends. */
+export class SlaveRecord {
+  state: number = SlaveState.Ready;
+  reportedAmpsMax = 0;
+  reportedAmpsActual = 0;
+  lastAmpsOffered = 0;
+  chargingStopped = false;
+  lifetimeKwh = 0;
+  volts: [number, number, number] = [0, 0, 0];
+  threePhase = false;
+  currentVIN = '';
+  lastVIN = '';
+  firmwareVersion = '';
+  heartbeatsSent = 0;
+  repliesReceived = 0;
+  lastRxAt: number;
+  nextHeartbeatAt: number;
+  nextKwhAt: number;
+  /** When the current spike started, while one is being held. */
+  spikeStartedAt: number | undefined;
+  /** VIN collection: the part asked for next (1-3), 0 when not collecting. */
+  vinPart = 0;
+  vinParts: [string, string, string] = ['', '', ''];
+  vinAttempts = 0;
+  vinAwaiting = false;
+  nextVinAt = Number.POSITIVE_INFINITY;
+  firmwareAsked = false;
+  /** Start/stop commands waiting for the bus. */
+  pendingCommands: ('startCharging' | 'stopCharging')[] = [];
+
+  constructor(
+    readonly id: TwcId,
+    public sign: number,
+    public maxAmps: number,
+    public version: ProtocolVersion,
+    now: number,
+  ) {
+    this.lastRxAt = now;
+    this.nextHeartbeatAt = now;
+    this.nextKwhAt = now;
+  }
+
+  get carConnected(): boolean {
+    return !NO_CAR_STATES.has(this.state);
+  }
+
+  get charging(): boolean {
+    return this.reportedAmpsActual >= 1;
+  }
+
+  minAmps(config: MasterConfig): number {
+    return Math.max(config.minAmpsPerTWC, firmwareMinAmps(this.version, this.threePhase));
+  }
+
+  /** Never above what the wiring or the unit itself allows. */
+  capAmps(config: MasterConfig): number {
+    return Math.floor(Math.min(config.wiringMaxAmpsPerTWC, this.maxAmps));
+  }
+
+  wantsPower(): boolean {
+    return (this.carConnected || this.charging) && !this.chargingStopped;
+  }
+
+  /** Applies a heartbeat reply; returns true when something the views show has changed. */
+  applyHeartbeat(hb: SlaveHeartbeat, now: number): boolean {
+    const wasConnected = this.carConnected || this.charging;
+    const changed =
+      hb.state !== this.state ||
+      hb.limitAmps !== this.reportedAmpsMax ||
+      hb.actualAmps !== this.reportedAmpsActual;
+    this.state = hb.state;
+    this.reportedAmpsMax = hb.limitAmps;
+    this.reportedAmpsActual = hb.actualAmps;
+    this.lastRxAt = now;
+    this.repliesReceived++;
+    const connected = this.carConnected || this.charging;
+    if (!wasConnected && connected) this.carArrived(now);
+    if (wasConnected && !connected) this.carLeft();
+    return changed;
+  }
+
+  applyKwh(report: KwhReport, now: number): void {
+    this.lastRxAt = now;
+    this.lifetimeKwh = report.lifetimeKwh;
+    this.volts = [report.voltsPhaseA, report.voltsPhaseB, report.voltsPhaseC];
+    this.threePhase = this.volts.every((v) => v >= 200);
+  }
+
+  /** Stores one VIN part; returns the complete VIN when this was the last part. */
+  applyVinPart(part: 1 | 2 | 3, text: string, now: number): string | undefined {
+    this.lastRxAt = now;
+    if (this.vinPart !== part || !this.vinAwaiting) return undefined;
+    this.vinAwaiting = false;
+    this.vinParts[part - 1] = text;
+    if (part < 3) {
+      this.vinPart = part + 1;
+      this.nextVinAt = now;
+      return undefined;
+    }
+    this.vinPart = 0;
+    // All parts empty means the car sends no VIN (not a Tesla, or CAN off): asking again will not help.
+    this.nextVinAt = Number.POSITIVE_INFINITY;
+    const vin = this.vinParts.join('');
+    if (vin.length === 0) return undefined;
+    this.currentVIN = vin;
+    return vin;
+  }
+
+  /** The VIN part to ask for now, if any. A round whose reply never came starts again from part 1. */
+  vinRequestDue(now: number, config: MasterConfig): 1 | 2 | 3 | undefined {
+    if (this.version !== 2 || this.currentVIN || now < this.nextVinAt) return undefined;
+    if (this.vinAwaiting) this.vinPart = 0;
+    if (this.vinPart === 0) {
+      if (this.vinAttempts >= config.vinMaxAttempts) {
+        this.nextVinAt = Number.POSITIVE_INFINITY;
+        return undefined;
+      }
+      this.vinAttempts++;
+      this.vinPart = 1;
+      this.vinParts = ['', '', ''];
+    }
+    this.vinAwaiting = true;
+    this.nextVinAt = now + config.vinRetryIntervalMs;
+    return this.vinPart as 1 | 2 | 3;
+  }
+
+  snapshot(now: number, config: MasterConfig): SlaveSnapshot {
+    return {
+      id: this.id,
+      TWCID: formatTwcId(this.id),
+      version: this.version,
+      sign: this.sign,
+      state: this.state,
+      maxAmps: this.maxAmps,
+      minAmps: this.minAmps(config),
+      capAmps: this.capAmps(config),
+      reportedAmpsMax: this.reportedAmpsMax,
+      reportedAmpsActual: this.reportedAmpsActual,
+      lastAmpsOffered: this.lastAmpsOffered,
+      carConnected: this.carConnected,
+      charging: this.charging,
+      chargingStopped: this.chargingStopped,
+      secondsSinceLastHeartbeat: Math.max(0, Math.round((now - this.lastRxAt) / 100) / 10),
+      lifetimekWh: this.lifetimeKwh,
+      voltsPhaseA: this.volts[0],
+      voltsPhaseB: this.volts[1],
+      voltsPhaseC: this.volts[2],
+      currentVIN: this.currentVIN,
+      lastVIN: this.lastVIN,
+      firmwareVersion: this.firmwareVersion,
+      heartbeatsSent: this.heartbeatsSent,
+      repliesReceived: this.repliesReceived,
+    };
+  }
+
+  private carArrived(now: number): void {
+    this.vinAttempts = 0;
+    this.vinPart = 0;
+    this.vinAwaiting = false;
+    this.nextVinAt = now;
+  }
+
+  private carLeft(): void {
+    if (this.currentVIN) this.lastVIN = this.currentVIN;
+    this.currentVIN = '';
+    this.vinPart = 0;
+    this.vinAwaiting = false;
+    this.nextVinAt = Number.POSITIVE_INFINITY;
+  }
+}

@@ -1,0 +1,128 @@
+import {
+  CLASS_COMMAND,
+  CLASS_REQUEST,
+  CLASS_SLAVE,
+  FN,
+  LENGTH_LONG,
+  LENGTH_V1,
+  MIN_REQUEST_LENGTH,
+} from './constants';
+import { REQUEST_CODES } from './encode';
+import type { ProtocolVersion, RequestKind, TwcMessage } from './messages';
+
+const REQUEST_KINDS = new Map<number, RequestKind>(
+  (Object.entries(REQUEST_CODES) as [RequestKind, readonly [number, number]][]).map(([kind, [cls, fn]]) => [
+    (cls << 8) | fn,
+    kind,
+  ]),
+);
+
+const VIN_PARTS = new Map<number, 1 | 2 | 3>([
+  [FN.vin1, 1],
+  [FN.vin2, 2],
+  [FN.vin3, 3],
+]);
+
+/** Reads fields; offsets past the data area (into the checksum or beyond) read as 0. */
+class Reader {
+  constructor(private readonly m: Uint8Array) {}
+  u8(offset: number): number {
+    return offset < this.m.length - 1 ? this.m[offset] : 0;
+  }
+  u16(offset: number): number {
+    return (this.u8(offset) << 8) | this.u8(offset + 1);
+  }
+  u32(offset: number): number {
+    return this.u16(offset) * 0x10000 + this.u16(offset + 2);
+  }
+  amps(offset: number): number {
+    return this.u16(offset) / 100;
+  }
+  /** ASCII up to the first zero byte. */
+  text(offset: number): string {
+    let out = '';
+    for (let i = offset; i < this.m.length - 1 && this.m[i] !== 0; i++) out += String.fromCharCode(this.m[i]);
+    return out;
+  }
+}
+
+/** 14 bytes (or the 13 some masters send) is protocol 1; anything longer is protocol 2 (§3.2). */
+const versionOf = (length: number): ProtocolVersion => (length <= LENGTH_V1 ? 1 : 2);
+
+/**
+ * The typed form of one message (unescaped, checksum included). Never throws: anything it does not know,
+ * or too short or long to be a TWC message, comes back as `unknown` with its bytes.
+ */
+export function decodeMessage(message: Uint8Array): TwcMessage {
+  const unknown: TwcMessage = { kind: 'unknown', bytes: Uint8Array.from(message) };
+  if (message.length < MIN_REQUEST_LENGTH || message.length > LENGTH_LONG) return unknown;
+  const r = new Reader(message);
+  const [cls, fn] = [message[0], message[1]];
+  const sender = r.u16(2);
+  const version = versionOf(message.length);
+
+  if (cls === CLASS_COMMAND && fn === FN.linkReady1)
+    return { kind: 'masterLinkReady1', sender, sign: r.u8(4) };
+  if (cls === CLASS_REQUEST && fn === FN.linkReady2)
+    return { kind: 'masterLinkReady2', sender, sign: r.u8(4) };
+  if (cls === CLASS_REQUEST && fn === FN.heartbeat) {
+    return {
+      kind: 'masterHeartbeat',
+      sender,
+      receiver: r.u16(4),
+      command: r.u8(6),
+      amps: r.amps(7),
+      masterPluggedIn: r.u8(9) === 1,
+      version,
+    };
+  }
+  const request = REQUEST_KINDS.get((cls << 8) | fn);
+  if (request) return { kind: request, sender, receiver: r.u16(4), version };
+  if (cls !== CLASS_SLAVE) return unknown;
+
+  switch (fn) {
+    case FN.linkReady2:
+      return { kind: 'slaveLinkReady', sender, sign: r.u8(4), maxAmps: r.amps(5), version };
+    case FN.heartbeat:
+      return {
+        kind: 'slaveHeartbeat',
+        sender,
+        receiver: r.u16(4),
+        state: r.u8(6),
+        limitAmps: r.amps(7),
+        actualAmps: r.amps(9),
+        version,
+      };
+    case FN.kwh:
+      return {
+        kind: 'kwhReport',
+        sender,
+        lifetimeKwh: r.u32(4),
+        voltsPhaseA: r.u16(8),
+        voltsPhaseB: r.u16(10),
+        voltsPhaseC: r.u16(12),
+        ampsPhaseA: r.u8(14) / 2,
+        ampsPhaseB: r.u8(15) / 2,
+        ampsPhaseC: r.u8(16) / 2,
+      };
+    case FN.extFirmware:
+      return {
+        kind: 'firmwareVersion',
+        sender,
+        major: r.u8(4),
+        minor: r.u8(5),
+        revision: r.u8(6),
+        extended: r.u8(7),
+      };
+    case FN.serial:
+      return { kind: 'serialNumber', sender, serial: r.text(4) };
+    case FN.start:
+      return { kind: 'startAck', sender };
+    case FN.stop:
+      return { kind: 'stopAck', sender };
+    default: {
+      const part = VIN_PARTS.get(fn);
+      return part ? { kind: 'vinReply', part, sender, text: r.text(4) } : unknown;
+    }
+  }
+}

@@ -1,0 +1,174 @@
+import { checksum } from './checksum';
+import {
+  CLASS_COMMAND,
+  CLASS_REQUEST,
+  CLASS_SLAVE,
+  FN,
+  FRAME_DELIMITER,
+  LENGTH_LONG,
+  LENGTH_V1,
+  LENGTH_V2,
+} from './constants';
+import { escape } from './escaping';
+import type { ProtocolVersion, RequestKind, TwcMessage } from './messages';
+import { assertAllowed } from './refused';
+
+/** Class and function byte of each master request (§4.2). */
+export const REQUEST_CODES: Record<RequestKind, readonly [number, number]> = {
+  kwhRequest: [CLASS_REQUEST, FN.kwh],
+  vinRequest1: [CLASS_REQUEST, FN.vin1],
+  vinRequest2: [CLASS_REQUEST, FN.vin2],
+  vinRequest3: [CLASS_REQUEST, FN.vin3],
+  firmwareRequest: [CLASS_REQUEST, FN.firmware],
+  extFirmwareRequest: [CLASS_REQUEST, FN.extFirmware],
+  serialRequest: [CLASS_REQUEST, FN.serial],
+  startCharging: [CLASS_COMMAND, FN.start],
+  stopCharging: [CLASS_COMMAND, FN.stop],
+};
+
+export const VIN_REPLY_CODES = { 1: FN.vin1, 2: FN.vin2, 3: FN.vin3 } as const;
+
+const lengthOf = (version: ProtocolVersion): number => (version === 1 ? LENGTH_V1 : LENGTH_V2);
+
+/** A zeroed message of `length` bytes with its class and function bytes set; the checksum comes last. */
+class MessageBuilder {
+  readonly bytes: Uint8Array;
+  constructor(length: number, cls: number, fn: number) {
+    this.bytes = new Uint8Array(length);
+    this.bytes[0] = cls;
+    this.bytes[1] = fn;
+  }
+  u8(offset: number, value: number): this {
+    this.bytes[offset] = clamp(Math.round(value), 0xff);
+    return this;
+  }
+  u16(offset: number, value: number): this {
+    const v = clamp(Math.round(value), 0xffff);
+    this.bytes[offset] = v >> 8;
+    this.bytes[offset + 1] = v & 0xff;
+    return this;
+  }
+  u32(offset: number, value: number): this {
+    const v = clamp(Math.round(value), 0xffffffff);
+    this.u16(offset, Math.floor(v / 0x10000)).u16(offset + 2, v % 0x10000);
+    return this;
+  }
+  ascii(offset: number, text: string, maxLength: number): this {
+    const end = Math.min(offset + maxLength, this.bytes.length - 1);
+    for (let i = 0; i < text.length && offset + i < end; i++) {
+      const c = text.charCodeAt(i);
+      this.bytes[offset + i] = c > 0 && c < 0x80 ? c : 0x3f;
+    }
+    return this;
+  }
+  done(): Uint8Array {
+    const last = this.bytes.length - 1;
+    this.bytes[last] = checksum(this.bytes.subarray(0, last));
+    return this.bytes;
+  }
+}
+
+function clamp(value: number, max: number): number {
+  return Number.isFinite(value) ? Math.min(Math.max(value, 0), max) : 0;
+}
+
+const centiAmps = (amps: number): number => amps * 100;
+
+function build(msg: TwcMessage): Uint8Array {
+  switch (msg.kind) {
+    case 'masterLinkReady1':
+    case 'masterLinkReady2': {
+      const [cls, fn] =
+        msg.kind === 'masterLinkReady1' ? [CLASS_COMMAND, FN.linkReady1] : [CLASS_REQUEST, FN.linkReady2];
+      return new MessageBuilder(LENGTH_V1, cls, fn).u16(2, msg.sender).u8(4, msg.sign).done();
+    }
+    case 'slaveLinkReady':
+      return new MessageBuilder(lengthOf(msg.version), CLASS_SLAVE, FN.linkReady2)
+        .u16(2, msg.sender)
+        .u8(4, msg.sign)
+        .u16(5, centiAmps(msg.maxAmps))
+        .done();
+    case 'masterHeartbeat':
+      return new MessageBuilder(lengthOf(msg.version), CLASS_REQUEST, FN.heartbeat)
+        .u16(2, msg.sender)
+        .u16(4, msg.receiver)
+        .u8(6, msg.command)
+        .u16(7, centiAmps(msg.amps))
+        .u8(9, msg.masterPluggedIn ? 1 : 0)
+        .done();
+    case 'slaveHeartbeat':
+      return new MessageBuilder(lengthOf(msg.version), CLASS_SLAVE, FN.heartbeat)
+        .u16(2, msg.sender)
+        .u16(4, msg.receiver)
+        .u8(6, msg.state)
+        .u16(7, centiAmps(msg.limitAmps))
+        .u16(9, centiAmps(msg.actualAmps))
+        .done();
+    case 'kwhReport':
+      return new MessageBuilder(LENGTH_LONG, CLASS_SLAVE, FN.kwh)
+        .u16(2, msg.sender)
+        .u32(4, msg.lifetimeKwh)
+        .u16(8, msg.voltsPhaseA)
+        .u16(10, msg.voltsPhaseB)
+        .u16(12, msg.voltsPhaseC)
+        .u8(14, msg.ampsPhaseA * 2)
+        .u8(15, msg.ampsPhaseB * 2)
+        .u8(16, msg.ampsPhaseC * 2)
+        .done();
+    case 'vinReply':
+      return new MessageBuilder(LENGTH_LONG, CLASS_SLAVE, VIN_REPLY_CODES[msg.part])
+        .u16(2, msg.sender)
+        .ascii(4, msg.text, 15)
+        .done();
+    case 'firmwareVersion':
+      return new MessageBuilder(LENGTH_V2, CLASS_SLAVE, FN.extFirmware)
+        .u16(2, msg.sender)
+        .u8(4, msg.major)
+        .u8(5, msg.minor)
+        .u8(6, msg.revision)
+        .u8(7, msg.extended)
+        .done();
+    case 'serialNumber':
+      return new MessageBuilder(LENGTH_LONG, CLASS_SLAVE, FN.serial)
+        .u16(2, msg.sender)
+        .ascii(4, msg.serial, 15)
+        .done();
+    case 'startAck':
+    case 'stopAck':
+      return new MessageBuilder(LENGTH_V2, CLASS_SLAVE, msg.kind === 'startAck' ? FN.start : FN.stop)
+        .u16(2, msg.sender)
+        .done();
+    case 'unknown':
+      return Uint8Array.from(msg.bytes);
+    default: {
+      const [cls, fn] = REQUEST_CODES[msg.kind];
+      return new MessageBuilder(lengthOf(msg.version), cls, fn)
+        .u16(2, msg.sender)
+        .u16(4, msg.receiver)
+        .done();
+    }
+  }
+}
+
+/** The unescaped message, checksum included. Throws RefusedCommandError for anything unsafe (§4.6). */
+export function encodeMessage(msg: TwcMessage): Uint8Array {
+  const message = build(msg);
+  assertAllowed(message);
+  return message;
+}
+
+/** Frames an already built message: C0, escaped message, C0. Refuses unsafe messages too. */
+export function frameMessage(message: Uint8Array): Uint8Array {
+  assertAllowed(message);
+  const escaped = escape(message);
+  const frame = new Uint8Array(escaped.length + 2);
+  frame[0] = FRAME_DELIMITER;
+  frame.set(escaped, 1);
+  frame[frame.length - 1] = FRAME_DELIMITER;
+  return frame;
+}
+
+/** The bytes that go on the wire for `msg`. */
+export function encodeFrame(msg: TwcMessage): Uint8Array {
+  return frameMessage(encodeMessage(msg));
+}

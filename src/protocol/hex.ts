@@ -1,0 +1,13 @@
+/** "C0 FB E0 …": how bytes appear in logs, in the protocol notes and in tests. */
+export function formatHex(bytes: Uint8Array | readonly number[]): string {
+  return Array.from(bytes, (b) => b.toString(16).toUpperCase().padStart(2, '0')).join(' ');
+}
+
+/** The inverse of formatHex; spaces are optional. Throws on anything that is not hex pairs. */
+export function parseHex(text: string): Uint8Array {
+  const compact = text.replace(/\s+/g, '');
+  if (!/^(?:[0-9a-fA-F]{2})*$/.test(compact)) throw new Error(`not hex bytes: ${text}`);
+  const out = new Uint8Array(compact.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(compact.slice(i * 2, i * 2 + 2), 16);
+  return out;
+}

@@ -1,0 +1,73 @@
+import { SerialPort } from 'serialport';
+import type { Clock } from '../clock';
+import {
+  ReconnectingTransport,
+  errorText,
+  type Connection,
+  type ConnectionCallbacks,
+  type ReconnectOptions,
+} from './reconnecting-transport';
+
+export interface SerialTransportOptions extends ReconnectOptions {
+  path: string;
+  baudRate?: number;
+}
+
+/** RS-485 through a serial adapter: 8N1 (twc-protocol.md §1), reopened with back-off when it vanishes. */
+export class SerialTransport extends ReconnectingTransport {
+  readonly kind = 'serial';
+  readonly description: string;
+  private readonly path: string;
+  private readonly baudRate: number;
+
+  constructor(options: SerialTransportOptions, clock: Clock) {
+    super(clock, options);
+    this.path = options.path;
+    this.baudRate = options.baudRate ?? 9600;
+    this.description = `${this.path} @ ${this.baudRate}`;
+  }
+
+  protected connect(callbacks: ConnectionCallbacks): Promise<Connection> {
+    return new Promise((resolve, reject) => {
+      const port = new SerialPort({
+        path: this.path,
+        baudRate: this.baudRate,
+        dataBits: 8,
+        parity: 'none',
+        stopBits: 1,
+        autoOpen: false,
+      });
+      let opened = false;
+      // Without an 'error' listener an I/O error on a vanished device would be thrown by the emitter.
+      port.on('error', (err) => {
+        if (opened) callbacks.onLost(`${this.path}: ${errorText(err)}`);
+      });
+      port.on('close', () => {
+        if (opened) callbacks.onLost(`${this.path} closed`);
+      });
+      port.on('data', (chunk: Buffer) => callbacks.onData(chunk));
+      port.open((err) => {
+        if (err) {
+          reject(new Error(`cannot open ${this.path}: ${errorText(err)}`));
+          return;
+        }
+        opened = true;
+        resolve({
+          write: (bytes) => {
+            port.write(Buffer.from(bytes));
+          },
+          destroy: () => {
+            opened = false;
+            return new Promise<void>((done) => {
+              if (!port.isOpen) {
+                done();
+                return;
+              }
+              port.close(() => done());
+            });
+          },
+        });
+      });
+    });
+  }
+}
