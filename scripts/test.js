@@ -10,7 +10,11 @@ const bin = (name) => path.join(root, 'node_modules', '.bin', name);
 const results = path.join(root, 'build', 'test-results.json');
 
 function run(cmd, args) {
-  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, TWC_TEST_RESULTS: results } });
+  const r = spawnSync(cmd, args, {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, TWC_TEST_RESULTS: results },
+  });
   return r.status ?? 1;
 }
 

@@ -62,7 +62,6 @@ export class TwcMaster extends EventEmitter<MasterEvents> {
   private awaiting: { deadline: number; isReply: (m: TwcMessage) => boolean } | undefined;
   private nextTxAt = 0;
   private lastRxByteAt = Number.NEGATIVE_INFINITY;
-  private lastRxByte = 0xc0;
   private timer: TimerHandle | undefined;
   private timerAt = Number.POSITIVE_INFINITY;
   private running = false;
@@ -183,7 +182,6 @@ export class TwcMaster extends EventEmitter<MasterEvents> {
     if (!this.running || chunk.length === 0) return;
     const now = this.clock.now();
     this.lastRxByteAt = now;
-    this.lastRxByte = chunk[chunk.length - 1];
     try {
       for (const message of this.decoder.push(chunk, now)) this.handle(decodeMessage(message), now);
     } catch (err) {
@@ -312,7 +310,7 @@ export class TwcMaster extends EventEmitter<MasterEvents> {
       this.stats.missedReplies++;
       this.awaiting = undefined;
     }
-    if (this.lastRxByte !== 0xc0 && now - this.lastRxByteAt < RX_BUSY_MS)
+    if (this.decoder.receiving && now - this.lastRxByteAt < RX_BUSY_MS)
       return this.lastRxByteAt + RX_BUSY_MS;
     if (now < this.nextTxAt) return this.nextTxAt;
 
