@@ -310,8 +310,7 @@ export class TwcMaster extends EventEmitter<MasterEvents> {
       this.stats.missedReplies++;
       this.awaiting = undefined;
     }
-    if (this.decoder.receiving && now - this.lastRxByteAt < RX_BUSY_MS)
-      return this.lastRxByteAt + RX_BUSY_MS;
+    if (this.decoder.receiving && now - this.lastRxByteAt < RX_BUSY_MS) return this.lastRxByteAt + RX_BUSY_MS;
     if (now < this.nextTxAt) return this.nextTxAt;
 
     if (this.slaves.size === 0 && this.linkReadyQueue.length === 0 && now >= this.nextLinkReadyRoundAt) {
