@@ -1,0 +1,4 @@
+export { SimulatedCar, type CarOptions } from './car';
+export { SimulatedSlave, type SimulatedSlaveOptions, type SimulatedSlaveState } from './slave';
+export { SimulatedBus, type SimulatedBusOptions } from './bus';
+export { parseSlaveSpecs, specsFromArgs, simulatedVin, SimSpecError, type SlaveSpec } from './spec';
