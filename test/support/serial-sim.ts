@@ -1,0 +1,40 @@
+import { SerialPort } from 'serialport';
+import { SystemClock } from '../../src/clock';
+import { SimulatedBus } from '../../src/sim/bus';
+import type { SimulatedSlaveOptions } from '../../src/sim/slave';
+
+/**
+ * Simulated slaves in the test process on one end of a pty, through the real serialport binding, with a
+ * hook to put bytes on the wire between the slaves' frames (garbage, noise).
+ */
+export interface SerialSim {
+  bus: SimulatedBus;
+  /** Writes `bytes` on the wire after the frames already queued, never inside one. */
+  inject(bytes: Uint8Array): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function attachSerialSim(path: string, slaves: SimulatedSlaveOptions[]): Promise<SerialSim> {
+  const bus = new SimulatedBus(slaves, new SystemClock(), { wireTiming: true, padByte: 0xfe });
+  const port = new SerialPort({ path, baudRate: 9600, autoOpen: false });
+  port.on('error', () => undefined);
+  await new Promise<void>((resolve, reject) => port.open((err) => (err ? reject(err) : resolve())));
+  const write = (bytes: Uint8Array): Promise<void> =>
+    new Promise((resolve) => {
+      port.write(Buffer.from(bytes));
+      port.drain(() => resolve());
+    });
+  bus.on('data', (frame) => void write(frame));
+  port.on('data', (chunk: Buffer) => bus.write(chunk));
+  bus.start();
+  return {
+    bus,
+    inject: write,
+    close: () =>
+      new Promise<void>((resolve) => {
+        bus.stop();
+        if (port.isOpen) port.close(() => resolve());
+        else resolve();
+      }),
+  };
+}
