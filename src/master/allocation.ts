@@ -44,7 +44,9 @@ export function allocateAmps(
   }
   if (served.length === 0) return offers;
 
-  // Water-fill the rest equally, respecting caps; whole amps, the remainder to the first in priority.
+  // Water-fill the rest equally, respecting caps; whole amps. The remainder goes by ID, not priority, so
+  // that a car starting to charge mid-round does not move it from one slave to another.
+  served.sort((a, b) => a.id - b.id);
   for (const s of served) offers.set(s.id, s.minAmps);
   let left = budget - reserved;
   let open = served.filter((s) => s.capAmps > s.minAmps);

@@ -92,8 +92,8 @@ describe('allocateAmps', () => {
       ],
     );
     assert.deepEqual([...allocateAmps([a, b], 41, { wiringMaxAmpsAllTWCs: 80 })].sort(), [
-      [1, 20],
-      [2, 21],
+      [1, 21],
+      [2, 20],
     ]);
     // Only room for one minimum: the charging car keeps it.
     assert.deepEqual([...allocateAmps([a, b], 20, { wiringMaxAmpsAllTWCs: 80 })].sort(), [
