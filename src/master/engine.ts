@@ -1,13 +1,20 @@
 import { EventEmitter } from 'node:events';
 import { SystemClock, type Clock, type TimerHandle } from '../clock';
 import { decodeMessage, encodeFrame, FrameDecoder, HeartbeatCommand, RefusedCommandError } from '../protocol';
-import type { MasterHeartbeat, SlaveLinkReady, TwcId, TwcMessage } from '../protocol/messages';
+import {
+  sentByMaster,
+  type MasterHeartbeat,
+  type SlaveLinkReady,
+  type TwcId,
+  type TwcMessage,
+} from '../protocol/messages';
 import { FixedAmps, type AmpsPolicy } from '../policy/available-amps';
 import type { Transport, TransportStatus } from '../transport/transport';
 import { resolveMasterConfig, type MasterConfig } from './config';
 import { offerForHeartbeat } from './offers';
 import { nextQuery, nextQueryDueAt, type Query } from './queries';
-import { SlaveRecord, type SlaveSnapshot } from './slave-record';
+import type { SlaveRecord, SlaveSnapshot } from './slave-record';
+import { SlaveRegistry } from './slave-registry';
 import { formatTwcId } from './twcid';
 import { totalsOf, type BusStats, type MasterEvents, type MasterSnapshot, type MasterWarning } from './types';
 
@@ -43,7 +50,7 @@ export class TwcMaster extends EventEmitter<MasterEvents> {
   private readonly transport: Transport;
   private readonly clock: Clock;
   private policy: AmpsPolicy;
-  private readonly slaves = new Map<TwcId, SlaveRecord>();
+  private readonly slaves: SlaveRegistry;
   private readonly decoder = new FrameDecoder();
   private readonly stats: BusStats = {
     framesIn: 0,
@@ -70,6 +77,7 @@ export class TwcMaster extends EventEmitter<MasterEvents> {
   constructor(options: MasterOptions) {
     super();
     this.config = resolveMasterConfig(options.config);
+    this.slaves = new SlaveRegistry(this.config);
     this.transport = options.transport;
     this.clock = options.clock ?? new SystemClock();
     this.policy = options.policy ?? new FixedAmps(0);
@@ -128,7 +136,7 @@ export class TwcMaster extends EventEmitter<MasterEvents> {
 
   snapshot(): MasterSnapshot {
     const now = this.clock.now();
-    const slaves = [...this.slaves.values()].map((s) => s.snapshot(now, this.config));
+    const slaves = this.slaves.list().map((s) => s.snapshot(now, this.config));
     return {
       fakeTWCID: formatTwcId(this.config.fakeTWCID),
       transport: this.transport.status,
@@ -151,7 +159,7 @@ export class TwcMaster extends EventEmitter<MasterEvents> {
   }
 
   private command(kind: 'startCharging' | 'stopCharging', id: TwcId | undefined): number {
-    const targets = id === undefined ? [...this.slaves.values()] : [this.slaves.get(id)];
+    const targets = id === undefined ? this.slaves.list() : [this.slaves.get(id)];
     if (targets[0] === undefined && id !== undefined) {
       throw new UnknownSlaveError(`no Wall Connector with TWCID ${formatTwcId(id)} is on the bus`);
     }
@@ -172,7 +180,7 @@ export class TwcMaster extends EventEmitter<MasterEvents> {
     const now = this.clock.now();
     // After a reconnect nobody has heard from the slaves in the meantime; give them a fresh timeout.
     this.decoder.reset();
-    for (const s of this.slaves.values()) s.lastRxAt = now;
+    this.slaves.touchAll(now);
     this.awaiting = undefined;
     this.queueLinkReady(now);
     this.wake();
@@ -197,78 +205,43 @@ export class TwcMaster extends EventEmitter<MasterEvents> {
       this.awaiting = undefined;
       this.schedule(now + TURNAROUND_MS);
     }
-    switch (msg.kind) {
-      case 'slaveLinkReady':
-        this.onLinkReady(msg, now);
-        return;
-      case 'slaveHeartbeat': {
-        const slave = this.slaves.get(msg.sender);
-        if (!slave || msg.receiver !== this.config.fakeTWCID) return;
-        if (slave.applyHeartbeat(msg, now)) this.emit('slaveChanged', slave.snapshot(now, this.config));
-        return;
-      }
-      case 'kwhReport':
-        this.slaves.get(msg.sender)?.applyKwh(msg, now);
-        return;
-      case 'vinReply': {
-        const slave = this.slaves.get(msg.sender);
-        if (slave?.applyVinPart(msg.part, msg.text, now)) this.emit('vin', slave.snapshot(now, this.config));
-        return;
-      }
-      case 'firmwareVersion': {
-        const slave = this.slaves.get(msg.sender);
-        if (slave) slave.firmwareVersion = `${msg.major}.${msg.minor}.${msg.revision}.${msg.extended}`;
-        return;
-      }
-      case 'serialNumber':
-      case 'startAck':
-      case 'stopAck':
-        return;
-      case 'unknown':
-        this.stats.unknownMessages++;
-        return;
-      default:
-        // Master-class frames: our own echo, or another master on the bus.
-        if (msg.sender === this.config.fakeTWCID) this.stats.echoes++;
-        else this.warn('otherMaster', `another master (${formatTwcId(msg.sender)}) is talking on the bus`);
+    if (msg.kind === 'slaveLinkReady') {
+      this.onLinkReady(msg, now);
+    } else if (msg.kind === 'unknown') {
+      this.stats.unknownMessages++;
+    } else if (sentByMaster(msg)) {
+      // Our own echo, or another master on the bus.
+      if (msg.sender === this.config.fakeTWCID) this.stats.echoes++;
+      else this.warn('otherMaster', `another master (${formatTwcId(msg.sender)}) is talking on the bus`);
+    } else {
+      const outcome = this.slaves.reply(msg, now);
+      if (outcome?.kind === 'changed') this.emit('slaveChanged', outcome.slave.snapshot(now, this.config));
+      if (outcome?.kind === 'vin') this.emit('vin', outcome.slave.snapshot(now, this.config));
     }
   }
 
   private onLinkReady(msg: SlaveLinkReady, now: number): void {
-    if (msg.sender === this.config.fakeTWCID) {
-      // A slave with our ID: replaying link-ready makes it pick a new one (§5.5).
-      this.warn(
-        'idCollision',
-        `a Wall Connector uses our ID ${formatTwcId(msg.sender)}; asking it to change`,
-      );
+    const outcome = this.slaves.linkReady(msg, now);
+    const id = formatTwcId(msg.sender);
+    if (outcome.kind === 'collision') {
+      // Replaying link-ready makes a slave with our ID pick a new one (§5.5).
+      this.warn('idCollision', `a Wall Connector uses our ID ${id}; asking it to change`);
       if (this.linkReadyQueue.length === 0) this.queueLinkReady(now);
-      return;
+    } else if (outcome.kind === 'full') {
+      const max = this.config.maxSlaves;
+      this.warn('busFull', `ignoring Wall Connector ${id}: at most ${max} slaves share one master`);
+    } else if (outcome.kind === 'added') {
+      const { slave } = outcome;
+      if (this.config.wiringMaxAmpsPerTWC > msg.maxAmps) {
+        const per = this.config.wiringMaxAmpsPerTWC;
+        this.warn(
+          'wiringAboveUnitMax',
+          `wiringMaxAmpsPerTWC (${per} A) is above what ${id} supports (${msg.maxAmps} A); offering at most ${slave.capAmps(this.config)} A`,
+        );
+      }
+      this.emit('slaveAdded', slave.snapshot(now, this.config));
+      this.schedule(now);
     }
-    const known = this.slaves.get(msg.sender);
-    if (known) {
-      known.lastRxAt = now;
-      known.version = msg.version;
-      known.maxAmps = msg.maxAmps;
-      known.sign = msg.sign;
-      return;
-    }
-    if (this.slaves.size >= this.config.maxSlaves) {
-      this.warn(
-        'busFull',
-        `ignoring Wall Connector ${formatTwcId(msg.sender)}: at most ${this.config.maxSlaves} slaves share one master`,
-      );
-      return;
-    }
-    const slave = new SlaveRecord(msg.sender, msg.sign, msg.maxAmps, msg.version, now);
-    this.slaves.set(slave.id, slave);
-    if (this.config.wiringMaxAmpsPerTWC > msg.maxAmps) {
-      this.warn(
-        'wiringAboveUnitMax',
-        `wiringMaxAmpsPerTWC (${this.config.wiringMaxAmpsPerTWC} A) is above what ${formatTwcId(slave.id)} supports (${msg.maxAmps} A); offering at most ${slave.capAmps(this.config)} A`,
-      );
-    }
-    this.emit('slaveAdded', slave.snapshot(now, this.config));
-    this.schedule(now);
   }
 
   private queueLinkReady(now: number): void {
@@ -324,18 +297,18 @@ export class TwcMaster extends EventEmitter<MasterEvents> {
     }
 
     let due: SlaveRecord | undefined;
-    for (const s of this.slaves.values()) if (!due || s.nextHeartbeatAt < due.nextHeartbeatAt) due = s;
+    for (const s of this.slaves.list()) if (!due || s.nextHeartbeatAt < due.nextHeartbeatAt) due = s;
     if (due && due.nextHeartbeatAt <= now) {
       return this.sendHeartbeat(due, now);
     }
     const nextHeartbeat = due?.nextHeartbeatAt ?? Number.POSITIVE_INFINITY;
     if (nextHeartbeat - now > this.config.replyTimeoutMs + 60) {
-      const query = nextQuery(this.slaves.values(), now, this.config);
+      const query = nextQuery(this.slaves.list(), now, this.config);
       if (query) return this.sendQuery(query, now);
     }
     const idleUntil = Math.min(
       nextHeartbeat,
-      Math.max(nextQueryDueAt(this.slaves.values()), now + TURNAROUND_MS),
+      Math.max(nextQueryDueAt(this.slaves.list()), now + TURNAROUND_MS),
       this.slaves.size === 0 ? this.nextLinkReadyRoundAt : Number.POSITIVE_INFINITY,
       checkExpiry,
     );
@@ -343,18 +316,16 @@ export class TwcMaster extends EventEmitter<MasterEvents> {
   }
 
   private expireSlaves(now: number): void {
-    for (const slave of [...this.slaves.values()]) {
-      if (now - slave.lastRxAt <= this.config.slaveTimeoutMs) continue;
-      this.slaves.delete(slave.id);
-      const seconds = Math.round(this.config.slaveTimeoutMs / 1000);
+    const gone = this.slaves.expire(now);
+    const seconds = Math.round(this.config.slaveTimeoutMs / 1000);
+    for (const slave of gone)
       this.emit('slaveRemoved', slave.snapshot(now, this.config), `no answer for ${seconds} s`);
-      if (this.slaves.size === 0) this.nextLinkReadyRoundAt = now;
-    }
+    if (gone.length > 0 && this.slaves.size === 0) this.nextLinkReadyRoundAt = now;
   }
 
   /** Returns when the bus is free again. */
   private sendHeartbeat(slave: SlaveRecord, now: number): number {
-    const amps = offerForHeartbeat(slave, [...this.slaves.values()], this.availableAmps(), now, this.config);
+    const amps = offerForHeartbeat(slave, this.slaves.list(), this.availableAmps(), now, this.config);
     const setLimit = slave.version === 1 ? HeartbeatCommand.SetLimitV1 : HeartbeatCommand.SetLimitV2;
     // Resend the limit until the slave echoes it; 0 is always sent explicitly (§6.1).
     const command = amps !== slave.reportedAmpsMax || amps === 0 ? setLimit : HeartbeatCommand.KeepAlive;

@@ -143,3 +143,8 @@ export type TwcMessage =
   | SerialNumberReply
   | ChargeAck
   | UnknownMessage;
+
+/** Messages only a master sends (FB/FC class): link-ready, heartbeat, requests and commands. */
+export function sentByMaster(msg: TwcMessage): msg is MasterLinkReady | MasterHeartbeat | MasterRequest {
+  return msg.kind.startsWith('master') || ('receiver' in msg && msg.kind !== 'slaveHeartbeat');
+}
