@@ -32,7 +32,9 @@ export const DEFAULT_MASTER_CONFIG: MasterConfig = {
   masterSign: 0x77,
   wiringMaxAmpsAllTWCs: 6,
   wiringMaxAmpsPerTWC: 6,
-  minAmpsPerTWC: 12,
+  // TWCManager suggests 12, but beside its 6 A wiring default that would never charge; 6 A is the
+  // lowest a protocol-2 unit takes and keeps the defaults valid. Installers set all three.
+  minAmpsPerTWC: 6,
   spikeAmpsToCancel6ALimit: 'auto',
   heartbeatIntervalMs: 1000,
   replyTimeoutMs: 200,

@@ -99,8 +99,9 @@ export class TwcMaster extends EventEmitter<MasterEvents> {
     this.timer = undefined;
     this.timerAt = Number.POSITIVE_INFINITY;
     this.transport.off('data', this.onData);
-    this.transport.off('status', this.onTransportStatus);
+    // Listeners still hear the final 'closed' status.
     await this.transport.close();
+    this.transport.off('status', this.onTransportStatus);
   }
 
   /** Sets a fixed total for all slaves (replacing any policy); applied at each slave's next heartbeat. */

@@ -65,15 +65,20 @@ export class FrameDecoder {
   private escaping = false;
   private badEscape = false;
   private lastByteAt: number | undefined;
+  /** The open candidate was opened by the closing C0 of an accepted message. */
+  private afterMessage = false;
 
   constructor(options: FrameDecoderOptions = {}) {
     this.accept = options.accept ?? 'known';
     this.partialTimeoutMs = options.partialTimeoutMs ?? 2000;
   }
 
-  /** True while a candidate with some bytes is open: a frame may be arriving. */
+  /**
+   * True while a frame may be arriving. A single byte right after a message is the pad byte real units
+   * send (§2.1), not the start of a frame, so it does not hold a transmitter back.
+   */
   get receiving(): boolean {
-    return this.inCandidate && this.raw > 0;
+    return this.inCandidate && this.raw > 0 && !(this.afterMessage && this.raw === 1);
   }
 
   /** Feeds received bytes; returns the complete messages (unescaped, checksum included), in order. */
@@ -92,6 +97,7 @@ export class FrameDecoder {
       if (b === FRAME_DELIMITER) {
         const message = this.closeCandidate();
         if (message) out.push(message);
+        this.afterMessage = message !== undefined;
         this.inCandidate = true;
         continue;
       }

@@ -107,5 +107,9 @@ describe('FrameDecoder statistics', () => {
     assert.equal(d.receiving, true);
     d.push(parseHex('41 42 77 77 01 0C 80 0C 4E 00 00 00 00 38 C0'));
     assert.equal(d.receiving, false);
+    d.push(parseHex('FE'));
+    assert.equal(d.receiving, false, 'the pad byte after a frame');
+    d.push(parseHex('C0 FD'));
+    assert.equal(d.receiving, true, 'the first byte of the next frame');
   });
 });
