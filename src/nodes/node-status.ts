@@ -1,0 +1,19 @@
+import type { NodeStatus } from 'node-red';
+import type { MasterSnapshot } from '../master/types';
+
+/** The status dot of a node attached to a bus: what a user sees first, so it must tell the truth. */
+export function busStatus(snapshot: MasterSnapshot): NodeStatus {
+  const { transport, totals } = snapshot;
+  if (transport.state === 'waiting') {
+    const detail = transport.detail.length > 40 ? `${transport.detail.slice(0, 39)}…` : transport.detail;
+    return { fill: 'red', shape: 'ring', text: `port error: ${detail}` };
+  }
+  if (transport.state !== 'open') return { fill: 'grey', shape: 'ring', text: 'connecting…' };
+  if (totals.slaves === 0) return { fill: 'yellow', shape: 'ring', text: 'no TWC answering' };
+  const amps = Math.round(totals.reportedAmpsActual);
+  return {
+    fill: 'green',
+    shape: 'dot',
+    text: `${totals.slaves} TWC${totals.slaves === 1 ? '' : 's'} · ${amps} A`,
+  };
+}

@@ -1,0 +1,43 @@
+import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from 'node-red';
+import { COMMANDS, isCommand, runCommand } from './commands';
+import { findMaster } from './master-node';
+
+interface CommandNodeProps {
+  master?: string;
+  command?: string;
+}
+
+export = function register(RED: NodeAPI): void {
+  function TwcCommand(this: Node, props: NodeDef & CommandNodeProps): void {
+    RED.nodes.createNode(this, props);
+    const fixed = props.command ?? '';
+    const found = findMaster(RED, props.master);
+    if ('problem' in found) this.status({ fill: 'red', shape: 'ring', text: found.problem });
+
+    this.on('input', (msg: NodeMessageInFlow & { statusCode?: number }, send, done) => {
+      const name = fixed || msg.topic;
+      let result;
+      if (!isCommand(name)) {
+        const error = name
+          ? `unknown command "${String(name)}"; one of ${COMMANDS.join(', ')}`
+          : `no command: set one in the node or in msg.topic (${COMMANDS.join(', ')})`;
+        result = { statusCode: 400, payload: { error } };
+      } else if ('problem' in found) {
+        result = { statusCode: 503, payload: { error: found.problem } };
+      } else {
+        result = runCommand(name, msg.payload, found.master.engine!, found.master.policy!);
+      }
+      if (result.statusCode >= 400) {
+        this.warn(`${name || 'command'}: ${String(result.payload.error)}`);
+        this.status({ fill: 'yellow', shape: 'ring', text: `${name || '?'}: ${result.statusCode}` });
+      } else {
+        this.status({ fill: 'green', shape: 'dot', text: String(name) });
+      }
+      msg.statusCode = result.statusCode;
+      msg.payload = result.payload;
+      send(msg);
+      done();
+    });
+  }
+  RED.nodes.registerType('twc-command', TwcCommand);
+};

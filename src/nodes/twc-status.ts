@@ -1,0 +1,113 @@
+import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from 'node-red';
+import { getConfig, getPolicy, getSlaveTWCs, getStatus } from '../api';
+import type { MasterEvents } from '../master/types';
+import { findMaster, type TwcMasterNode } from './master-node';
+import { busStatus } from './node-status';
+
+const PAYLOADS = ['status', 'slaves', 'config', 'policy', 'events'] as const;
+type PayloadName = (typeof PAYLOADS)[number];
+const isPayload = (v: unknown): v is PayloadName =>
+  typeof v === 'string' && (PAYLOADS as readonly string[]).includes(v);
+
+interface StatusNodeProps {
+  master?: string;
+  payload?: string;
+  onChange?: boolean;
+  interval?: unknown;
+}
+
+/** Events that change what the views show. */
+const CHANGE_EVENTS: (keyof MasterEvents)[] = [
+  'transport',
+  'slaveAdded',
+  'slaveRemoved',
+  'slaveChanged',
+  'offer',
+  'vin',
+  'warning',
+];
+const EVENT_HISTORY = 50;
+
+function view(name: Exclude<PayloadName, 'events'>, master: TwcMasterNode): unknown {
+  const engine = master.engine!;
+  const policy = master.policy!;
+  const install = master.settings!;
+  switch (name) {
+    case 'status':
+      return getStatus(engine.snapshot(), policy.active(), policy.current, install, Date.now());
+    case 'slaves':
+      return getSlaveTWCs(engine.snapshot(), install);
+    case 'config':
+      return getConfig(install);
+    case 'policy':
+      return getPolicy();
+  }
+}
+
+export = function register(RED: NodeAPI): void {
+  function TwcStatus(this: Node, props: NodeDef & StatusNodeProps): void {
+    RED.nodes.createNode(this, props);
+    const chosen: PayloadName = isPayload(props.payload) ? props.payload : 'status';
+    const intervalSeconds = Number(props.interval ?? 0);
+    const found = findMaster(RED, props.master);
+    if ('problem' in found) {
+      this.status({ fill: 'red', shape: 'ring', text: found.problem });
+      this.on('input', (msg: NodeMessageInFlow & { statusCode?: number }, send, done) => {
+        msg.statusCode = 503;
+        msg.payload = { error: found.problem };
+        send(msg);
+        done();
+      });
+      return;
+    }
+    const master = found.master;
+    const engine = master.engine!;
+    const events: { event: string; at: string; data: unknown }[] = [];
+    const output = (name: PayloadName, msg: Record<string, unknown>): Record<string, unknown> => {
+      msg.topic = name;
+      msg.payload = name === 'events' ? [...events] : view(name, master);
+      msg.statusCode = 200;
+      return msg;
+    };
+
+    const refreshStatus = (): void => this.status(busStatus(engine.snapshot()));
+    let pending = false;
+    const listeners = CHANGE_EVENTS.map((event) => {
+      const listener = (...args: unknown[]): void => {
+        events.push({ event, at: new Date().toISOString(), data: args.length === 1 ? args[0] : args });
+        if (events.length > EVENT_HISTORY) events.shift();
+        if (chosen === 'events')
+          this.send({ topic: 'events', payload: { event, data: args.length === 1 ? args[0] : args } });
+        // Several events of one bus exchange become one status update and at most one message.
+        if (pending) return;
+        pending = true;
+        setImmediate(() => {
+          pending = false;
+          refreshStatus();
+          if (props.onChange && chosen !== 'events') this.send(output(chosen, {}));
+        });
+      };
+      engine.on(event, listener as never);
+      return () => engine.off(event, listener as never);
+    });
+    refreshStatus();
+    // The dot also ages: "seconds since last heartbeat" and a vanished port show without any event.
+    const statusTimer = setInterval(refreshStatus, 5000);
+    const intervalTimer =
+      Number.isFinite(intervalSeconds) && intervalSeconds > 0
+        ? setInterval(() => this.send(output(chosen, {})), intervalSeconds * 1000)
+        : undefined;
+
+    this.on('input', (msg: NodeMessageInFlow, send, done) => {
+      const name = isPayload(msg.topic) ? msg.topic : chosen;
+      send(output(name, msg) as NodeMessageInFlow);
+      done();
+    });
+    this.on('close', () => {
+      for (const off of listeners) off();
+      clearInterval(statusTimer);
+      if (intervalTimer) clearInterval(intervalTimer);
+    });
+  }
+  RED.nodes.registerType('twc-status', TwcStatus);
+};

@@ -1,0 +1,202 @@
+import assert from 'node:assert/strict';
+import helper from 'node-red-node-test-helper';
+import twcCommand from '../../src/nodes/twc-command';
+import twcMaster from '../../src/nodes/twc-master';
+import twcStatus from '../../src/nodes/twc-status';
+import type { TwcMasterNode } from '../../src/nodes/master-node';
+import { waitFor } from '../support/pty';
+
+helper.init(require.resolve('node-red'));
+
+type Msg = { topic?: string; payload?: unknown; statusCode?: number };
+const NODES = [twcMaster, twcStatus, twcCommand];
+/** Flow objects carry our nodes' own properties, which the helper's types do not know. */
+const load = (flow: Record<string, unknown>[]): Promise<void> => helper.load(NODES, flow as never);
+const master = (extra: Record<string, unknown> = {}) => ({
+  id: 'm1',
+  type: 'twc-master',
+  transport: 'simulator',
+  simulatedSlaves: '4142:80:32,4243:32:0',
+  wiringMaxAmpsAllTWCs: 80,
+  wiringMaxAmpsPerTWC: 80,
+  minAmpsPerTWC: 12,
+  ...extra,
+});
+
+/** Sends `msg` into node `id` and resolves with what the helper node after it receives. */
+function ask(id: string, msg: Msg): Promise<Msg> {
+  return new Promise((resolve) => {
+    const out = helper.getNode('out');
+    out.once('input', (m: Msg) => resolve(m));
+    helper.getNode(id).receive(msg);
+  });
+}
+
+describe('Node-RED nodes (test helper)', function () {
+  this.timeout(20000);
+  before((done) => {
+    helper.startServer(done);
+  });
+  after((done) => {
+    helper.stopServer(done);
+  });
+  afterEach(() => helper.unload());
+
+  describe('twc-command', () => {
+    const flow = [
+      master(),
+      { id: 'c1', type: 'twc-command', master: 'm1', wires: [['out']] },
+      { id: 'out', type: 'helper' },
+    ];
+
+    it('chargeNow answers as TWCManager and changes the policy at once', async () => {
+      await load(flow);
+      const r = await ask('c1', {
+        topic: 'chargeNow',
+        payload: { chargeNowRate: 24, chargeNowDuration: 3600 },
+      });
+      assert.deepEqual([r.statusCode, r.payload], [200, { status: 'success', rate: 24, duration: 3600 }]);
+      const m = helper.getNode('m1') as TwcMasterNode;
+      assert.deepEqual(m.policy!.active(), { name: 'Charge Now', amps: 24, isGreen: false });
+      assert.equal(m.engine!.availableAmps(), 24);
+    });
+
+    it('takes the body as JSON text, a Buffer, or with numbers as strings', async () => {
+      await load(flow);
+      for (const payload of [
+        '{"chargeNowRate":8,"chargeNowDuration":60}',
+        Buffer.from('{"chargeNowRate":"8","chargeNowDuration":"60"}'),
+      ]) {
+        const r = await ask('c1', { topic: 'chargeNow', payload });
+        assert.deepEqual([r.statusCode, r.payload], [200, { status: 'success', rate: 8, duration: 60 }]);
+      }
+    });
+
+    it('cancelChargeNow, start and stop for all or one TWC, setGreenEnergy', async () => {
+      await load(flow);
+      const m = helper.getNode('m1') as TwcMasterNode;
+      await waitFor('slaves linked', 5000, () => m.engine!.snapshot().slaves.length === 2);
+      await ask('c1', { topic: 'chargeNow', payload: { chargeNowRate: 24, chargeNowDuration: 3600 } });
+      let r = await ask('c1', { topic: 'cancelChargeNow', payload: '' });
+      assert.deepEqual([r.statusCode, r.payload], [200, { status: 'success' }]);
+      assert.equal(m.policy!.active().name, 'Non Scheduled Charging');
+      r = await ask('c1', { topic: 'sendStopCommand' });
+      assert.deepEqual([r.statusCode, r.payload], [200, { status: 'success', twcs: 2 }]);
+      assert.ok(m.engine!.snapshot().slaves.every((s) => s.chargingStopped));
+      r = await ask('c1', { topic: 'sendStartCommand', payload: { TWCID: '4142' } });
+      assert.deepEqual([r.statusCode, r.payload], [200, { status: 'success', twcs: 1 }]);
+      assert.deepEqual(
+        m.engine!.snapshot().slaves.map((s) => s.chargingStopped),
+        [false, true],
+      );
+      r = await ask('c1', { topic: 'setGreenEnergy', payload: { generationW: '5200', consumptionW: 900 } });
+      assert.equal(r.statusCode, 200);
+      assert.equal(m.policy!.current.generationW, 5200);
+    });
+
+    const bad: [string, Msg, RegExp][] = [
+      ['a missing body', { topic: 'chargeNow' }, /chargeNowRate must be a whole number/],
+      [
+        'a negative rate',
+        { topic: 'chargeNow', payload: { chargeNowRate: -5, chargeNowDuration: 60 } },
+        /greater than 0/,
+      ],
+      [
+        'a zero duration',
+        { topic: 'chargeNow', payload: { chargeNowRate: 5, chargeNowDuration: 0 } },
+        /chargeNowDuration must be greater than 0/,
+      ],
+      [
+        'a wrong type',
+        { topic: 'chargeNow', payload: { chargeNowRate: [8], chargeNowDuration: 60 } },
+        /chargeNowRate must be a whole number/,
+      ],
+      ['broken JSON', { topic: 'chargeNow', payload: '{"chargeNowRate":' }, /not valid JSON/],
+      ['an array body', { topic: 'setGreenEnergy', payload: [1, 2] }, /must be a JSON object/],
+      ['negative watts', { topic: 'setGreenEnergy', payload: { generationW: -1 } }, /must not be negative/],
+      [
+        'an unknown TWC',
+        { topic: 'sendStopCommand', payload: { TWCID: '9999' } },
+        /no Wall Connector with TWCID 9999/,
+      ],
+      [
+        'a malformed TWCID',
+        { topic: 'sendStartCommand', payload: { TWCID: 'abc' } },
+        /four hexadecimal digits/,
+      ],
+      ['an unknown command', { topic: 'selfDestruct' }, /unknown command "selfDestruct"/],
+      ['no command at all', {}, /no command/],
+    ];
+    for (const [name, msg, reason] of bad) {
+      it(`answers ${name} with 400, a reason and a warning, and keeps the settings`, async () => {
+        await load(flow);
+        const m = helper.getNode('m1') as TwcMasterNode;
+        await waitFor('slaves linked', 5000, () => m.engine!.snapshot().slaves.length === 2);
+        m.policy!.chargeNow(20, 600);
+        const c = helper.getNode('c1');
+        const r = await ask('c1', msg);
+        assert.equal(r.statusCode, 400);
+        assert.match(String((r.payload as { error: string }).error), reason);
+        assert.ok((c.warn as unknown as { called: boolean }).called, 'a node warning');
+        assert.equal(m.policy!.active().amps, 20, 'the charge-now in force is untouched');
+      });
+    }
+
+    it('uses the command fixed in the node over msg.topic', async () => {
+      await load([
+        master(),
+        { id: 'c1', type: 'twc-command', master: 'm1', command: 'cancelChargeNow', wires: [['out']] },
+        { id: 'out', type: 'helper' },
+      ]);
+      const r = await ask('c1', { topic: 'chargeNow', payload: { chargeNowRate: 8, chargeNowDuration: 60 } });
+      assert.deepEqual(r.payload, { status: 'success' });
+    });
+  });
+
+  describe('twc-master settings', () => {
+    const cases: [string, Record<string, unknown>, RegExp][] = [
+      [
+        'a missing wiring limit',
+        { wiringMaxAmpsAllTWCs: '' },
+        /wiringMaxAmpsAllTWCs must be a whole number from 1 to 655 \(got nothing\)/,
+      ],
+      ['a negative limit', { wiringMaxAmpsPerTWC: -3 }, /wiringMaxAmpsPerTWC must be a whole number/],
+      ['text for a number', { minAmpsPerTWC: 'twelve' }, /minAmpsPerTWC must be a whole number/],
+      [
+        'a minimum above the wiring',
+        { wiringMaxAmpsPerTWC: 10, minAmpsPerTWC: 12 },
+        /must not exceed wiringMaxAmpsPerTWC/,
+      ],
+      ['bad simulated TWCs', { simulatedSlaves: '41Z2:80' }, /simulatedSlaves: .*not a TWCID/],
+      ['a serial bus with no port', { transport: 'serial', serialPort: '' }, /serialPort is required/],
+      ['an unknown transport', { transport: 'carrier-pigeon' }, /transport must be serial, tcp or simulator/],
+      ['a bad master ID', { fakeTWCID: '77777' }, /fakeTWCID must be four hexadecimal digits/],
+    ];
+    for (const [name, extra, message] of cases) {
+      it(`reports ${name} as a node error, a red status and 503 answers`, async () => {
+        await load([
+          master(extra),
+          { id: 'c1', type: 'twc-command', master: 'm1', wires: [['out']] },
+          { id: 's1', type: 'twc-status', master: 'm1', wires: [['out']] },
+          { id: 'out', type: 'helper' },
+        ]);
+        const m = helper.getNode('m1') as TwcMasterNode;
+        assert.match(m.configError ?? '', message);
+        assert.ok((m.error as unknown as { called: boolean }).called);
+        const status = (
+          helper.getNode('s1').status as unknown as { lastCall: { args: [{ fill: string; text: string }] } }
+        ).lastCall.args[0];
+        assert.equal(status.fill, 'red');
+        assert.match(status.text, message);
+        const r = await ask('c1', { topic: 'cancelChargeNow' });
+        assert.equal(r.statusCode, 503);
+      });
+    }
+
+    it('lists the serial ports for the editor, or an empty list', async () => {
+      await load([master()]);
+      const res = await helper.request().get('/twc-master/serialports').expect(200);
+      assert.ok(Array.isArray(res.body));
+    });
+  });
+});
