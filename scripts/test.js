@@ -28,7 +28,10 @@ if (run('bash', [path.join(root, 'scripts', 'ensure-system-deps.sh')]) !== 0) {
   console.error('could not install the system packages the tests need');
   finish(0, 1, 0);
 }
-if (run(process.execPath, [path.join(root, 'scripts', 'build.js')]) !== 0 || run(bin('tsc'), ['-p', 'tsconfig.json']) !== 0) {
+if (
+  run(process.execPath, [path.join(root, 'scripts', 'build.js')]) !== 0 ||
+  run(bin('tsc'), ['-p', 'tsconfig.json']) !== 0
+) {
   console.error('the TypeScript build failed');
   finish(0, 1, 0);
 }
