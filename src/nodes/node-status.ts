@@ -5,7 +5,9 @@ import type { MasterSnapshot } from '../master/types';
 export function busStatus(snapshot: MasterSnapshot): NodeStatus {
   const { transport, totals } = snapshot;
   if (transport.state === 'waiting') {
-    const detail = transport.detail.length > 40 ? `${transport.detail.slice(0, 39)}…` : transport.detail;
+    // The target is in the node's settings already; the dot has room only for the cause.
+    const cause = transport.detail.replace(/^cannot (?:open|connect to) [^ ]+: /, '');
+    const detail = cause.length > 48 ? `${cause.slice(0, 47)}…` : cause;
     return { fill: 'red', shape: 'ring', text: `port error: ${detail}` };
   }
   if (transport.state !== 'open') return { fill: 'grey', shape: 'ring', text: 'connecting…' };

@@ -1,0 +1,148 @@
+import assert from 'node:assert/strict';
+import helper from 'node-red-node-test-helper';
+import twcCommand from '../../src/nodes/twc-command';
+import twcMaster from '../../src/nodes/twc-master';
+import twcStatus from '../../src/nodes/twc-status';
+import type { TwcMasterNode } from '../../src/nodes/master-node';
+import { openPtyPair, waitFor } from '../support/pty';
+
+helper.init(require.resolve('node-red'));
+
+type Msg = { topic?: string; payload?: unknown; statusCode?: number };
+const load = (flow: Record<string, unknown>[]): Promise<void> =>
+  helper.load([twcMaster, twcStatus, twcCommand], flow as never);
+const master = (extra: Record<string, unknown> = {}) => ({
+  id: 'm1',
+  type: 'twc-master',
+  transport: 'simulator',
+  simulatedSlaves: '4142:80:32,4243:32:0',
+  wiringMaxAmpsAllTWCs: 80,
+  wiringMaxAmpsPerTWC: 80,
+  minAmpsPerTWC: 12,
+  ...extra,
+});
+const statusFlow = (props: Record<string, unknown> = {}) => [
+  master(),
+  { id: 's1', type: 'twc-status', master: 'm1', wires: [['out']], ...props },
+  { id: 'out', type: 'helper' },
+];
+
+function next(msg?: Msg): Promise<Msg> {
+  return new Promise((resolve) => {
+    helper.getNode('out').once('input', (m: Msg) => resolve(m));
+    if (msg) helper.getNode('s1').receive(msg);
+  });
+}
+
+function lastStatus(id: string): { fill?: string; shape?: string; text?: string } {
+  const spy = helper.getNode(id).status as unknown as {
+    lastCall?: { args: [{ fill?: string; text?: string }] };
+  };
+  return spy.lastCall?.args[0] ?? {};
+}
+
+describe('twc-status (test helper)', function () {
+  this.timeout(20000);
+  before((done) => {
+    helper.startServer(done);
+  });
+  after((done) => {
+    helper.stopServer(done);
+  });
+  afterEach(() => helper.unload());
+
+  it('answers any input with getStatus by default', async () => {
+    await load(statusFlow());
+    const m = await next({ payload: 'anything' });
+    assert.equal(m.topic, 'status');
+    assert.equal(m.statusCode, 200);
+    const p = m.payload as Record<string, unknown>;
+    assert.equal(p.currentPolicy, 'Non Scheduled Charging');
+    assert.equal(typeof p.carsCharging, 'number');
+    assert.equal(p.maxAmpsToDivideAmongSlaves, '0.00');
+  });
+
+  it('chooses the payload by msg.topic: slaves, config, policy, events', async () => {
+    await load(statusFlow());
+    const m1 = helper.getNode('m1') as TwcMasterNode;
+    await waitFor('linked', 5000, () => m1.engine!.snapshot().slaves.length === 2);
+    const slaves = (await next({ topic: 'slaves' })).payload as Record<string, { TWCID: string }>;
+    assert.deepEqual(Object.keys(slaves), ['4142', '4243', 'total']);
+    assert.equal(slaves.total.TWCID, 'total');
+    const config = (await next({ topic: 'config' })).payload as { config: { wiringMaxAmpsAllTWCs: number } };
+    assert.equal(config.config.wiringMaxAmpsAllTWCs, 80);
+    const policy = (await next({ topic: 'policy' })).payload as { name: string }[];
+    assert.equal(policy[0].name, 'Charge Now');
+    const events = (await next({ topic: 'events' })).payload as { event: string }[];
+    assert.ok(events.some((e) => e.event === 'slaveAdded'));
+  });
+
+  it('uses the payload chosen in the node for other topics', async () => {
+    await load(statusFlow({ payload: 'slaves' }));
+    const m = await next({ topic: 'whatever' });
+    assert.equal(m.topic, 'slaves');
+  });
+
+  it('sends on change when asked, and on an interval', async () => {
+    await load(statusFlow({ onChange: true }));
+    const m = await next();
+    assert.equal(m.topic, 'status');
+    await helper.unload();
+    await load(statusFlow({ interval: 0.2, payload: 'config' }));
+    const started = Date.now();
+    await next();
+    await next();
+    assert.ok(Date.now() - started < 2000);
+  });
+
+  it('emits every bus event with the events payload', async () => {
+    await load(statusFlow({ payload: 'events' }));
+    const m = await next();
+    assert.equal(m.topic, 'events');
+    assert.ok(typeof (m.payload as { event: string }).event === 'string');
+  });
+
+  it('shows the bus on its status dot: green with TWCs and amps', async () => {
+    await load(statusFlow());
+    await waitFor(
+      'green dot',
+      8000,
+      () => lastStatus('s1').fill === 'green' && /^2 TWCs · \d+ A$/.test(lastStatus('s1').text ?? ''),
+    );
+  });
+
+  it('yellow when no TWC answers, red with the reason when the port fails', async () => {
+    await load([
+      master({ transport: 'tcp', host: '127.0.0.1', tcpPort: 9 }),
+      { id: 's1', type: 'twc-status', master: 'm1', wires: [['out']] },
+      { id: 'out', type: 'helper' },
+    ]);
+    await waitFor('red dot', 8000, () => lastStatus('s1').fill === 'red');
+    assert.match(lastStatus('s1').text ?? '', /^port error: .*ECONNREFUSED/);
+    await helper.unload();
+    // A real port with nobody on the other end: open, but no Wall Connector answers.
+    const pty = await openPtyPair();
+    try {
+      await load([
+        master({ transport: 'serial', serialPort: pty.b }),
+        { id: 's1', type: 'twc-status', master: 'm1', wires: [['out']] },
+        { id: 'out', type: 'helper' },
+      ]);
+      await waitFor('yellow dot', 8000, () => lastStatus('s1').fill === 'yellow');
+      assert.equal(lastStatus('s1').text, 'no TWC answering');
+      await helper.unload();
+    } finally {
+      await pty.close();
+    }
+  });
+
+  it('answers 503 and shows red when the bus is missing', async () => {
+    await load([
+      { id: 's1', type: 'twc-status', master: 'nope', wires: [['out']] },
+      { id: 'out', type: 'helper' },
+    ]);
+    assert.deepEqual(lastStatus('s1'), { fill: 'red', shape: 'ring', text: 'no twc-master configured' });
+    const m = await next({});
+    assert.equal(m.statusCode, 503);
+  });
+});

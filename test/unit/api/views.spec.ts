@@ -1,0 +1,255 @@
+import assert from 'node:assert/strict';
+import {
+  getActivePolicyAction,
+  getConfig,
+  getPolicy,
+  getSlaveTWCs,
+  getStatus,
+  type InstallationSettings,
+} from '../../../src/api';
+import type { SlaveSnapshot } from '../../../src/master/slave-record';
+import { totalsOf, type MasterSnapshot } from '../../../src/master/types';
+import { DEFAULT_POLICY_SETTINGS } from '../../../src/policy/charge-policy';
+
+const install: InstallationSettings = {
+  transport: 'serial',
+  serialPort: '/dev/ttyUSB0',
+  baud: 9600,
+  host: '',
+  tcpPort: 8899,
+  simulatedSlaves: '',
+  fakeTWCID: '7777',
+  wiringMaxAmpsAllTWCs: 40,
+  wiringMaxAmpsPerTWC: 32,
+  minAmpsPerTWC: 12,
+  defaultVoltage: 230,
+  numberOfPhases: 1,
+  httpEnabled: true,
+  listenPort: 8080,
+};
+
+function slave(id: string, extra: Partial<SlaveSnapshot> = {}): SlaveSnapshot {
+  return {
+    id: parseInt(id, 16),
+    TWCID: id,
+    version: 2,
+    sign: 0x2a,
+    state: 0,
+    maxAmps: 80,
+    minAmps: 12,
+    capAmps: 32,
+    reportedAmpsMax: 0,
+    reportedAmpsActual: 0,
+    lastAmpsOffered: 0,
+    carConnected: false,
+    charging: false,
+    chargingStopped: false,
+    secondsSinceLastHeartbeat: 0.4,
+    lifetimekWh: 0,
+    voltsPhaseA: 0,
+    voltsPhaseB: 0,
+    voltsPhaseC: 0,
+    currentVIN: '',
+    lastVIN: '',
+    firmwareVersion: '',
+    heartbeatsSent: 1,
+    repliesReceived: 1,
+    ...extra,
+  };
+}
+
+function snapshot(slaves: SlaveSnapshot[]): MasterSnapshot {
+  return {
+    fakeTWCID: '7777',
+    transport: { state: 'open', detail: '', reconnects: 0 },
+    availableAmps: 0,
+    slaves,
+    totals: totalsOf(slaves),
+    stats: {
+      framesIn: 0,
+      framesOut: 0,
+      checksumErrors: 0,
+      badFrames: 0,
+      garbageBytes: 0,
+      echoes: 0,
+      unknownMessages: 0,
+      missedReplies: 0,
+      droppedWrites: 0,
+      reconnects: 0,
+    },
+  };
+}
+
+const charging = snapshot([
+  slave('4142', {
+    state: 1,
+    reportedAmpsActual: 31.5,
+    lastAmpsOffered: 32,
+    charging: true,
+    carConnected: true,
+    voltsPhaseA: 240,
+    lifetimekWh: 1234,
+    currentVIN: '5YJ3E1EA2JF000123',
+  }),
+  slave('4243', { maxAmps: 32 }),
+]);
+const idle = snapshot([slave('4142'), slave('4243', { maxAmps: 32 })]);
+
+describe('API views', () => {
+  it('getSlaveTWCs: members in join order, total last, TWCManager types', () => {
+    const v = getSlaveTWCs(charging, install);
+    assert.deepEqual(Object.keys(v), ['4142', '4243', 'total']);
+    const a = v['4142'];
+    assert.deepEqual(Object.keys(a), [
+      'carsCharging',
+      'chargerLoadInW',
+      'currentVIN',
+      'lastAmpsOffered',
+      'lastHeartbeat',
+      'lastVIN',
+      'lifetimekWh',
+      'maxAmps',
+      'reportedAmpsActual',
+      'state',
+      'version',
+      'voltsPhaseA',
+      'voltsPhaseB',
+      'voltsPhaseC',
+      'TWCID',
+      'chargeTime',
+    ]);
+    assert.equal(a.carsCharging, true);
+    assert.equal(a.chargerLoadInW, 7560, '31.5 A × 240 V reported');
+    assert.equal(a.TWCID, '4142');
+    for (const k of [
+      'lastAmpsOffered',
+      'lastHeartbeat',
+      'lifetimekWh',
+      'maxAmps',
+      'reportedAmpsActual',
+      'state',
+      'version',
+      'voltsPhaseA',
+    ]) {
+      assert.equal(typeof a[k], 'number', k);
+    }
+    assert.equal(v['4243'].chargerLoadInW, 0);
+    assert.deepEqual(v.total, {
+      carsCharging: 1,
+      lastAmpsOffered: 32,
+      lifetimekWh: 1234,
+      maxAmps: 32,
+      reportedAmpsActual: 31.5,
+      TWCID: 'total',
+    });
+  });
+
+  it('getSlaveTWCs: the key set is the same whatever the state, and total alone with no TWC', () => {
+    const keys = (s: MasterSnapshot) =>
+      JSON.stringify(Object.values(getSlaveTWCs(s, install)).map((m) => Object.keys(m)));
+    assert.equal(keys(charging), keys(idle));
+    assert.deepEqual(getSlaveTWCs(snapshot([]), install), {
+      total: {
+        carsCharging: 0,
+        lastAmpsOffered: 0,
+        lifetimekWh: 0,
+        maxAmps: 0,
+        reportedAmpsActual: 0,
+        TWCID: 'total',
+      },
+    });
+  });
+
+  it('getStatus: key order, "%.2f" strings, policy names, charge-now fields only while active', () => {
+    const now = 1_700_000_000_000;
+    const settings = {
+      ...DEFAULT_POLICY_SETTINGS,
+      chargeNowAmps: 24,
+      chargeNowTimeEnd: now / 1000 + 60,
+      generationW: 4600,
+      consumptionW: 460,
+    };
+    const s = getStatus(charging, { name: 'Charge Now', amps: 24, isGreen: false }, settings, install, now);
+    assert.deepEqual(Object.keys(s).slice(0, 5), [
+      'carsCharging',
+      'chargerLoadWatts',
+      'chargerLoadAmps',
+      'currentPolicy',
+      'maxAmpsToDivideAmongSlaves',
+    ]);
+    assert.equal(s.carsCharging, 1);
+    assert.equal(s.chargerLoadWatts, '7560.00');
+    assert.equal(s.chargerLoadAmps, '32.87');
+    assert.equal(s.maxAmpsToDivideAmongSlaves, '24.00');
+    assert.equal(s.generationWatts, '4600.00');
+    assert.equal(s.generationAmps, '20.00');
+    assert.equal(s.consumptionAmps, '2.00');
+    assert.equal(s.isGreenPolicy, 'No');
+    assert.equal(s.chargeNowAmps, 24);
+    assert.equal(s.chargeNowTimeEnd, now / 1000 + 60);
+    assert.doesNotMatch(String(s.currentServerTime), /&nbsp;/);
+    assert.equal((s.ScheduledCharging as { enabled: boolean }).enabled, false);
+    const later = getStatus(
+      charging,
+      { name: 'Non Scheduled Charging', amps: 0, isGreen: false },
+      settings,
+      install,
+      now + 120_000,
+    );
+    assert.equal('chargeNowAmps' in later, false);
+    assert.equal(later.currentPolicy, 'Non Scheduled Charging');
+  });
+
+  it('getStatus never shows more amps to divide than the wiring allows', () => {
+    const s = getStatus(
+      idle,
+      { name: 'Charge Now', amps: 64, isGreen: false },
+      DEFAULT_POLICY_SETTINGS,
+      install,
+      0,
+    );
+    assert.equal(s.maxAmpsToDivideAmongSlaves, '40.00');
+  });
+
+  it('getConfig: the branches clients read, and no credential', () => {
+    const c = getConfig(install) as {
+      config: Record<string, unknown>;
+      interface: Record<string, { enabled: boolean }>;
+      control: { HTTP: { listenPort: number } };
+    };
+    assert.equal(c.config.wiringMaxAmpsAllTWCs, 40);
+    assert.equal(c.config.minAmpsPerTWC, 12);
+    assert.equal(c.interface.RS485.enabled, true);
+    assert.equal(c.control.HTTP.listenPort, 8080);
+    assert.doesNotMatch(JSON.stringify(c), /token|password|apiKey/i);
+  });
+
+  it('getPolicy: TWCManager’s default list in evaluation order; getActivePolicyAction', () => {
+    assert.deepEqual(
+      getPolicy().map((p) => p.name),
+      [
+        'Charge Now',
+        'Scheduled Charging',
+        'Track Green Energy',
+        'Non Scheduled Charging',
+        'Track Green Energy',
+      ],
+    );
+    assert.equal(getActivePolicyAction(undefined, DEFAULT_POLICY_SETTINGS), null);
+    assert.equal(
+      getActivePolicyAction({ name: 'Charge Now', amps: 8, isGreen: false }, DEFAULT_POLICY_SETTINGS),
+      1,
+    );
+    assert.equal(
+      getActivePolicyAction(
+        { name: 'Non Scheduled Charging', amps: 0, isGreen: false },
+        DEFAULT_POLICY_SETTINGS,
+      ),
+      2,
+    );
+    assert.equal(
+      getActivePolicyAction({ name: 'Track Green Energy', amps: 10, isGreen: true }, DEFAULT_POLICY_SETTINGS),
+      3,
+    );
+  });
+});
