@@ -207,7 +207,11 @@ export class SimulatedSlave {
       this.nextLinkReadyAt = Number.NEGATIVE_INFINITY;
       return [];
     }
-    if (kind === 'masterLinkReady1') return [];
+    // A linking sequence starts with FC E1s: count its FB E2s afresh, however many came before.
+    if (kind === 'masterLinkReady1') {
+      this.linkReady2Seen = 0;
+      return [];
+    }
     if (now - this.lastLinkReady2At > 3000) this.linkReady2Seen = 0;
     this.lastLinkReady2At = now;
     // Real slaves ignore the first linkready2 and answer the second with five link-readies.
@@ -217,6 +221,7 @@ export class SimulatedSlave {
 
   private onHeartbeat(msg: MasterHeartbeat, now: number): TwcMessage[] {
     this.masterSeenAt = now;
+    this.linkReady2Seen = 0;
     if (msg.command === 0x02) {
       this.errored = true;
       return [this.heartbeatReply(msg.sender, SlaveState.Error)];

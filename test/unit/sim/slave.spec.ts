@@ -284,3 +284,19 @@ describe('SimulatedSlave on a SimulatedBus', () => {
     );
   });
 });
+
+describe('SimulatedSlave linking after many masters', () => {
+  it('answers every new linking sequence, however many FB E2 came before', () => {
+    const slave = new SimulatedSlave({ id: 0x4142, maxAmps: 32 });
+    let now = 0;
+    const burst = (): number => {
+      let answers = 0;
+      for (let i = 0; i < 5; i++)
+        answers += slave.receive({ kind: 'masterLinkReady1', sender: M, sign: 0x77 }, (now += 100)).length;
+      for (let i = 0; i < 5; i++)
+        answers += slave.receive({ kind: 'masterLinkReady2', sender: M, sign: 0x77 }, (now += 100)).length;
+      return answers;
+    };
+    for (let i = 0; i < 10; i++) assert.equal(burst(), 5, `burst ${i}`);
+  });
+});
