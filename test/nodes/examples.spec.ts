@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import type { EventEmitter } from 'node:events';
 import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import helper from 'node-red-node-test-helper';
 import twcCommand from '../../src/nodes/twc-command';
@@ -10,12 +11,10 @@ import { waitFor } from '../support/pty';
 
 helper.init(require.resolve('node-red'));
 const root = path.resolve(__dirname, '..', '..', '..');
-const injectNode = require(
-  require.resolve('@node-red/nodes/core/common/20-inject.js', { paths: [require.resolve('node-red')] }),
-);
-const debugNode = require(
-  require.resolve('@node-red/nodes/core/common/21-debug.js', { paths: [require.resolve('node-red')] }),
-);
+// Node-RED's core nodes, resolved from its own install, as the runtime would.
+const fromNodeRed = createRequire(require.resolve('node-red'));
+const injectNode: unknown = fromNodeRed('@node-red/nodes/core/common/20-inject.js');
+const debugNode: unknown = fromNodeRed('@node-red/nodes/core/common/21-debug.js');
 
 describe('the shipped example flow', function () {
   this.timeout(20000);
@@ -34,7 +33,7 @@ describe('the shipped example flow', function () {
       id: string;
       wires?: string[][];
     }[];
-    await helper.load([twcMaster, twcStatus, twcCommand, injectNode, debugNode], flow as never);
+    await helper.load([twcMaster, twcStatus, twcCommand, injectNode, debugNode] as never, flow as never);
     // The helper's spies emit call:<method> on the node.
     const command = helper.getNode('twc-ex1-command') as unknown as EventEmitter;
     const answer = new Promise<{ statusCode: number; payload: unknown }>((resolve) =>
