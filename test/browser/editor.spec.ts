@@ -1,0 +1,152 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { ROOT, startNodeRed, type NodeRedProcess } from '../support/node-red-process';
+
+const SHOTS = path.join(ROOT, 'test-output', 'screenshots');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+async function addFromPalette(page: Page, type: string, x: number, y: number): Promise<void> {
+  const chart = page.locator('#red-ui-workspace-chart');
+  const box = await chart.boundingBox();
+  assert.ok(box);
+  await page
+    .locator(`.red-ui-palette-node[data-palette-type='${type}']`)
+    .dragTo(chart, { targetPosition: { x, y } });
+}
+
+async function openDialogOf(page: Page, label: string): Promise<void> {
+  await page
+    .locator('#red-ui-workspace-chart g.red-ui-flow-node-group', { hasText: label })
+    .locator('rect.red-ui-flow-node')
+    .dblclick();
+  await page.locator('.red-ui-tray').first().waitFor();
+}
+
+describe('the Node-RED editor in headless Chromium', function () {
+  this.timeout(120000);
+  let red: NodeRedProcess;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  before(async () => {
+    fs.mkdirSync(SHOTS, { recursive: true });
+    for (const f of fs.readdirSync(SHOTS)) if (f.endsWith('-failed.png')) fs.rmSync(path.join(SHOTS, f));
+    red = await startNodeRed();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await page.goto(red.url);
+    await page.locator(".red-ui-palette-node[data-palette-type='twc-status']").waitFor({ timeout: 30000 });
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && page) {
+      const name = (this.currentTest.title.replace(/\W+/g, '-') + '-FAILED.png').toLowerCase();
+      await page.screenshot({ path: path.join(SHOTS, name) }).catch(() => undefined);
+    }
+  });
+
+  after(async () => {
+    await browser?.close();
+    await red?.stop();
+  });
+
+  it('shows the TWC nodes in their own palette category', async () => {
+    for (const type of ['twc-status', 'twc-command']) {
+      const node = page.locator(`.red-ui-palette-node[data-palette-type='${type}']`);
+      assert.equal(await node.count(), 1, type);
+    }
+    const category = await page.locator('#red-ui-palette-container-TWC').count();
+    assert.equal(category, 1, 'a TWC category');
+  });
+
+  it('adds twc-status, opens its dialog, and creates a twc-master with the port list and validation', async () => {
+    await addFromPalette(page, 'twc-status', 300, 150);
+    await openDialogOf(page, 'twc status');
+    assert.equal(await page.locator('#node-input-payload').inputValue(), 'status');
+    // Add a new bus from the dialog.
+    await page.locator('#node-input-btn-master-add').click();
+    await page.locator('#node-config-input-transport').waitFor();
+    await page
+      .locator('#twc-master-port-count')
+      .filter({ hasText: /port\(s\) found|no ports found/ })
+      .waitFor();
+    // The dialog offers exactly what the machine's port list says.
+    const ports = (await (await fetch(`${red.url}twc-master/serialports`)).json()) as { path: string }[];
+    const offered = await page
+      .locator('#twc-master-serialports option')
+      .evaluateAll((els) => els.map((e) => (e as HTMLOptionElement).value));
+    assert.deepEqual(
+      offered,
+      ports.map((p) => p.path),
+    );
+    const portText = await page.locator('#twc-master-port-count').textContent();
+    assert.match(portText ?? '', ports.length ? /\d+ port\(s\) found/ : /^no ports found: type the path$/);
+    await page.fill('#node-config-input-serialPort', '/dev/ttyUSB0');
+    await page.fill('#node-config-input-wiringMaxAmpsAllTWCs', '40');
+    await page.fill('#node-config-input-wiringMaxAmpsPerTWC', 'abc');
+    await page.locator('#node-config-input-minAmpsPerTWC').click();
+    await page.waitForFunction(() =>
+      document.querySelector('#node-config-input-wiringMaxAmpsPerTWC')?.classList.contains('input-error'),
+    );
+    await page.screenshot({ path: path.join(SHOTS, 'twc-master-dialog-invalid.png') });
+    // Simulator rows appear for the simulator and the serial rows go.
+    await page.selectOption('#node-config-input-transport', 'simulator');
+    assert.equal(await page.locator('#node-config-input-simulatedSlaves').isVisible(), true);
+    assert.equal(await page.locator('#node-config-input-serialPort').isVisible(), false);
+    await page.fill('#node-config-input-wiringMaxAmpsPerTWC', '32');
+    await page.locator('#node-config-input-wiringMaxAmpsPerTWC').press('Tab');
+    await page.waitForFunction(
+      () =>
+        !document.querySelector('#node-config-input-wiringMaxAmpsPerTWC')?.classList.contains('input-error'),
+    );
+    await page.click('#node-config-dialog-ok');
+    await page.click('#node-dialog-ok');
+  });
+
+  it('adds twc-command and opens its dialog', async () => {
+    await addFromPalette(page, 'twc-command', 300, 300);
+    await openDialogOf(page, 'twc command');
+    const options = await page
+      .locator('#node-input-command option')
+      .evaluateAll((els) => els.map((e) => (e as HTMLOptionElement).value));
+    assert.deepEqual(options, [
+      '',
+      'chargeNow',
+      'cancelChargeNow',
+      'sendStartCommand',
+      'sendStopCommand',
+      'setGreenEnergy',
+    ]);
+    await page.selectOption('#node-input-master', { label: 'TWC simulator' });
+    await page.screenshot({ path: path.join(SHOTS, 'twc-command-dialog.png') });
+    await page.click('#node-dialog-ok');
+  });
+
+  it('deploys the flow, and the nodes run', async () => {
+    await page.click('#red-ui-header-button-deploy');
+    await page
+      .locator('#red-ui-notifications', { hasText: /Successfully deployed/ })
+      .waitFor({ timeout: 10000 });
+    await page
+      .locator('#red-ui-workspace-chart .red-ui-flow-node-status-label', { hasText: /TWCs? ·/ })
+      .first()
+      .waitFor({ timeout: 15000 });
+    await page.screenshot({ path: path.join(SHOTS, 'editor-deployed.png') });
+    const flows = JSON.parse(fs.readFileSync(path.join(red.userDir, 'flows.json'), 'utf8')) as {
+      type: string;
+    }[];
+    assert.deepEqual(
+      flows.map((n) => n.type).sort(),
+      ['tab', 'twc-command', 'twc-master', 'twc-status'].sort(),
+    );
+    assert.deepEqual(pageErrors, []);
+  });
+});

@@ -1,0 +1,68 @@
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { delay, startProcess, type RunningProcess } from './pty';
+
+export const ROOT = path.resolve(__dirname, '..', '..', '..');
+
+export interface NodeRedProcess {
+  url: string;
+  userDir: string;
+  proc: RunningProcess;
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
+  const port = (s.address() as net.AddressInfo).port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+/** A real `node-red` process loading this package from its folder (nodesDir), quiet and offline-safe. */
+export async function startNodeRed(flows: unknown[] = [], extraSettings = ''): Promise<NodeRedProcess> {
+  const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'twc-nodered-'));
+  const port = await freePort();
+  fs.writeFileSync(path.join(userDir, 'flows.json'), JSON.stringify(flows));
+  fs.writeFileSync(
+    path.join(userDir, 'settings.js'),
+    `module.exports = {
+  uiHost: '127.0.0.1',
+  uiPort: ${port},
+  flowFile: 'flows.json',
+  credentialSecret: false,
+  nodesDir: [${JSON.stringify(ROOT)}],
+  editorTheme: { tours: false, palette: { catalogues: [] } },
+  externalModules: { palette: { allowInstall: false } },
+  telemetry: { enabled: false },
+  logging: { console: { level: 'warn' } },
+  ${extraSettings}
+};\n`,
+  );
+  const red = path.join(ROOT, 'node_modules', 'node-red', 'red.js');
+  const proc = startProcess(process.execPath, [
+    red,
+    '--userDir',
+    userDir,
+    '--settings',
+    path.join(userDir, 'settings.js'),
+  ]);
+  const url = `http://127.0.0.1:${port}/`;
+  const deadline = Date.now() + 30000;
+  for (;;) {
+    if (proc.child.exitCode !== null) throw new Error(`node-red exited: ${proc.stderr()}${proc.stdout()}`);
+    const ok = await fetch(`${url}settings`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) break;
+    if (Date.now() > deadline) {
+      await proc.kill();
+      throw new Error(`node-red did not answer on ${url}: ${proc.stderr()}`);
+    }
+    await delay(100);
+  }
+  return { url, userDir, proc, stop: () => proc.kill() };
+}
