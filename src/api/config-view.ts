@@ -1,4 +1,4 @@
-import type { ActivePolicy, PolicySettings } from '../policy/charge-policy';
+import type { ActivePolicy } from '../policy/charge-policy';
 import type { InstallationSettings } from './installation';
 
 /** GET /api/getConfig: the twc-master settings in TWCManager's branches; no credential ever appears. */
@@ -73,12 +73,6 @@ export function getPolicy(): Record<string, unknown>[] {
 }
 
 /** GET /api/getActivePolicyAction: 3 green, 2 "do not charge" (0 A when nothing is scheduled), else 1. */
-export function getActivePolicyAction(
-  active: ActivePolicy | undefined,
-  settings: PolicySettings,
-): 1 | 2 | 3 | null {
-  if (!active) return null;
-  if (active.isGreen) return 3;
-  if (active.name === 'Non Scheduled Charging' && settings.nonScheduledAmpsMax === 0) return 2;
-  return 1;
+export function getActivePolicyAction(active: ActivePolicy | undefined): 1 | 2 | 3 | null {
+  return active ? active.action : null;
 }

@@ -1,25 +1,39 @@
 import type { MasterSnapshot } from '../master/types';
-import type { ActivePolicy, PolicySettings } from '../policy/charge-policy';
+import { DAY_NAMES, type ActivePolicy } from '../policy/charge-policy';
+import { greenWatts, type Supply } from '../policy/green';
+import { scheduleEnabled } from '../policy/schedule';
+import type { PolicySettings } from '../policy/settings';
 import { fixed2, slaveWatts, type InstallationSettings } from './installation';
 
-const DAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
-
-/** The schedule part of getStatus; scheduled charging itself comes with the policy work, so it is off. */
-function scheduledCharging(): Record<string, unknown> {
-  const days = Object.fromEntries(DAYS.map((d) => [d, true]));
-  const flexDays = Object.fromEntries(DAYS.map((d) => [`flex${d[0].toUpperCase()}${d.slice(1)}`, true]));
+/** The `ScheduledCharging` object of getStatus, key for key (reference §3.1). */
+export function scheduledCharging(s: PolicySettings): Record<string, unknown> {
+  const startHour = s.scheduledAmpsStartHour >= 0 ? Math.trunc(s.scheduledAmpsStartHour) : -1;
+  const minute = (h: number): number => (h >= 0 ? Math.trunc(h * 60) : -1);
+  const days = DAY_NAMES.map((d, i) => [d, (s.scheduledAmpsDaysBitmap & (1 << i)) !== 0] as const);
   return {
-    enabled: false,
-    amps: 0,
-    startingMinute: -1,
-    endingMinute: -1,
-    ...days,
-    flexStartEnabled: 0,
-    flexStartingMinute: -1,
-    flexEndingMinute: -1,
-    ...flexDays,
-    flexBatterySize: 100,
+    enabled: scheduleEnabled(s),
+    amps: Math.trunc(s.scheduledAmpsMax),
+    startingMinute: minute(startHour),
+    endingMinute: minute(s.scheduledAmpsEndHour),
+    ...Object.fromEntries(days),
+    flexStartEnabled: s.scheduledAmpsFlexStart,
+    flexStartingMinute: minute(startHour),
+    flexEndingMinute: minute(s.scheduledAmpsEndHour),
+    ...Object.fromEntries(days.map(([d, on]) => [`flex${d[0].toUpperCase()}${d.slice(1)}`, on])),
+    flexBatterySize: s.scheduledAmpsBatterySize,
   };
+}
+
+/** Volts and phases for watts→amps: the average reported phase voltage when any slave reports one. */
+export function supplyOf(snapshot: MasterSnapshot, install: InstallationSettings): Supply {
+  const volts = snapshot.slaves.flatMap((s) =>
+    [s.voltsPhaseA, s.voltsPhaseB, s.voltsPhaseC].filter((v) => v > 0),
+  );
+  if (volts.length === 0) return { volts: install.defaultVoltage, phases: install.numberOfPhases };
+  const phases = Math.max(
+    ...snapshot.slaves.map((s) => [s.voltsPhaseA, s.voltsPhaseB, s.voltsPhaseC].filter((v) => v > 0).length),
+  );
+  return { volts: volts.reduce((a, b) => a + b, 0) / volts.length, phases };
 }
 
 function serverTime(nowMs: number): string {
@@ -36,12 +50,15 @@ export function getStatus(
   install: InstallationSettings,
   nowMs: number,
 ): Record<string, unknown> {
-  const supply = install.defaultVoltage * install.numberOfPhases;
+  const sup = supplyOf(snapshot, install);
+  const supply = sup.volts * sup.phases;
+  const green = greenWatts(settings, sup);
   const loadWatts = snapshot.slaves.reduce(
     (sum, s) =>
       sum + slaveWatts(s.reportedAmpsActual, [s.voltsPhaseA, s.voltsPhaseB, s.voltsPhaseC], install),
     0,
   );
+  const startHour = settings.scheduledAmpsStartHour >= 0 ? Math.trunc(settings.scheduledAmpsStartHour) : -1;
   const maxAmps = Math.max(0, Math.min(active.amps, install.wiringMaxAmpsAllTWCs));
   const status: Record<string, unknown> = {
     carsCharging: snapshot.totals.carsCharging,
@@ -50,15 +67,15 @@ export function getStatus(
     currentPolicy: active.name,
     maxAmpsToDivideAmongSlaves: fixed2(maxAmps),
     currentServerTime: serverTime(nowMs),
-    consumptionAmps: fixed2(settings.consumptionW / supply),
-    consumptionWatts: fixed2(settings.consumptionW),
-    generationAmps: fixed2(settings.generationW / supply),
-    generationWatts: fixed2(settings.generationW),
+    consumptionAmps: fixed2(green.consumptionW / supply),
+    consumptionWatts: fixed2(green.consumptionW),
+    generationAmps: fixed2(green.generationW / supply),
+    generationWatts: fixed2(green.generationW),
     isGreenPolicy: active.isGreen ? 'Yes' : 'No',
-    scheduledChargingStartHour: -1,
-    scheduledChargingFlexStart: -1,
-    scheduledChargingEndHour: -1,
-    ScheduledCharging: scheduledCharging(),
+    scheduledChargingStartHour: startHour,
+    scheduledChargingFlexStart: startHour,
+    scheduledChargingEndHour: settings.scheduledAmpsEndHour >= 0 ? settings.scheduledAmpsEndHour : -1,
+    ScheduledCharging: scheduledCharging(settings),
   };
   if (settings.chargeNowAmps > 0 && settings.chargeNowTimeEnd > nowMs / 1000) {
     status.chargeNowTimeEnd = settings.chargeNowTimeEnd;

@@ -9,7 +9,7 @@ import {
 } from '../../../src/api';
 import type { SlaveSnapshot } from '../../../src/master/slave-record';
 import { totalsOf, type MasterSnapshot } from '../../../src/master/types';
-import { DEFAULT_POLICY_SETTINGS } from '../../../src/policy/charge-policy';
+import { DEFAULT_POLICY_SETTINGS } from '../../../src/policy/settings';
 
 const install: InstallationSettings = {
   transport: 'serial',
@@ -166,10 +166,16 @@ describe('API views', () => {
       ...DEFAULT_POLICY_SETTINGS,
       chargeNowAmps: 24,
       chargeNowTimeEnd: now / 1000 + 60,
-      generationW: 4600,
-      consumptionW: 460,
+      generationW: 4800,
+      consumptionW: 480,
     };
-    const s = getStatus(charging, { name: 'Charge Now', amps: 24, isGreen: false }, settings, install, now);
+    const s = getStatus(
+      charging,
+      { name: 'Charge Now', amps: 24, isGreen: false, action: 1 },
+      settings,
+      install,
+      now,
+    );
     assert.deepEqual(Object.keys(s).slice(0, 5), [
       'carsCharging',
       'chargerLoadWatts',
@@ -179,9 +185,10 @@ describe('API views', () => {
     ]);
     assert.equal(s.carsCharging, 1);
     assert.equal(s.chargerLoadWatts, '7560.00');
-    assert.equal(s.chargerLoadAmps, '32.87');
+    // Amps from watts use the slaves' reported voltage (240 V here), as TWCManager does.
+    assert.equal(s.chargerLoadAmps, '31.50');
     assert.equal(s.maxAmpsToDivideAmongSlaves, '24.00');
-    assert.equal(s.generationWatts, '4600.00');
+    assert.equal(s.generationWatts, '4800.00');
     assert.equal(s.generationAmps, '20.00');
     assert.equal(s.consumptionAmps, '2.00');
     assert.equal(s.isGreenPolicy, 'No');
@@ -191,7 +198,7 @@ describe('API views', () => {
     assert.equal((s.ScheduledCharging as { enabled: boolean }).enabled, false);
     const later = getStatus(
       charging,
-      { name: 'Non Scheduled Charging', amps: 0, isGreen: false },
+      { name: 'Non Scheduled Charging', amps: 0, isGreen: false, action: 2 },
       settings,
       install,
       now + 120_000,
@@ -203,7 +210,7 @@ describe('API views', () => {
   it('getStatus never shows more amps to divide than the wiring allows', () => {
     const s = getStatus(
       idle,
-      { name: 'Charge Now', amps: 64, isGreen: false },
+      { name: 'Charge Now', amps: 64, isGreen: false, action: 1 },
       DEFAULT_POLICY_SETTINGS,
       install,
       0,
@@ -235,20 +242,14 @@ describe('API views', () => {
         'Track Green Energy',
       ],
     );
-    assert.equal(getActivePolicyAction(undefined, DEFAULT_POLICY_SETTINGS), null);
+    assert.equal(getActivePolicyAction(undefined), null);
+    assert.equal(getActivePolicyAction({ name: 'Charge Now', amps: 8, isGreen: false, action: 1 }), 1);
     assert.equal(
-      getActivePolicyAction({ name: 'Charge Now', amps: 8, isGreen: false }, DEFAULT_POLICY_SETTINGS),
-      1,
-    );
-    assert.equal(
-      getActivePolicyAction(
-        { name: 'Non Scheduled Charging', amps: 0, isGreen: false },
-        DEFAULT_POLICY_SETTINGS,
-      ),
+      getActivePolicyAction({ name: 'Non Scheduled Charging', amps: 0, isGreen: false, action: 2 }),
       2,
     );
     assert.equal(
-      getActivePolicyAction({ name: 'Track Green Energy', amps: 10, isGreen: true }, DEFAULT_POLICY_SETTINGS),
+      getActivePolicyAction({ name: 'Track Green Energy', amps: 10, isGreen: true, action: 3 }),
       3,
     );
   });

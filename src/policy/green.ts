@@ -1,0 +1,84 @@
+import type { ConsumptionOffset, PolicySettings } from './settings';
+
+/** The supply the watts are turned into amps with: reported phase voltages, else the configured ones. */
+export interface Supply {
+  volts: number;
+  phases: number;
+}
+
+const watts = (o: ConsumptionOffset, supply: Supply): number =>
+  o.unit === 'W' ? o.value : o.value * supply.volts * supply.phases;
+
+/** The sum of the user's offsets in watts; positive adds to consumption, negative to generation. */
+export function offsetWatts(offsets: Record<string, ConsumptionOffset>, supply: Supply): number {
+  return Object.values(offsets).reduce((sum, o) => sum + watts(o, supply), 0);
+}
+
+/** Generation and consumption with the offsets applied, as getStatus shows them (reference §6.6). */
+export function greenWatts(
+  s: Pick<PolicySettings, 'generationW' | 'consumptionW' | 'consumptionOffset'>,
+  supply: Supply,
+): { generationW: number; consumptionW: number } {
+  const offset = offsetWatts(s.consumptionOffset, supply);
+  return {
+    generationW: Math.max(0, s.generationW) - (offset < 0 ? offset : 0),
+    consumptionW: Math.max(0, s.consumptionW) + (offset > 0 ? offset : 0),
+  };
+}
+
+/** Surplus amps for the chargers: (generation − consumption) ÷ (volts × phases), never below 0, 2 decimals. */
+export function surplusAmps(
+  s: Pick<PolicySettings, 'generationW' | 'consumptionW' | 'consumptionOffset'>,
+  supply: Supply,
+): number {
+  const { generationW, consumptionW } = greenWatts(s, supply);
+  const amps = (generationW - consumptionW) / (supply.volts * supply.phases);
+  return Math.max(0, Math.round(amps * 100) / 100);
+}
+
+export interface HysteresisOptions {
+  /** The least a car can charge with (minAmpsPerTWC). */
+  minAmps: number;
+  /** The surplus must have reached minAmps this long before charging starts. */
+  startDelayMs: number;
+  /** A surplus below minAmps stops charging only after this long; meanwhile minAmps are offered. */
+  stopDelayMs: number;
+}
+
+export const DEFAULT_HYSTERESIS = { startDelayMs: 60_000, stopDelayMs: 180_000 };
+
+/**
+ * Turns the surplus into amps without switching the car on and off with every passing cloud: charging starts
+ * after the surplus has held at least the minimum for a while, and stops only after it has stayed below it.
+ */
+export class GreenHysteresis {
+  private charging = false;
+  private since: number | undefined;
+
+  constructor(private readonly options: HysteresisOptions) {}
+
+  get isCharging(): boolean {
+    return this.charging;
+  }
+
+  amps(surplus: number, nowMs: number): number {
+    const { minAmps, startDelayMs, stopDelayMs } = this.options;
+    const enough = surplus >= minAmps;
+    if (this.charging === enough) {
+      this.since = undefined;
+      return enough ? surplus : 0;
+    }
+    this.since ??= nowMs;
+    if (nowMs - this.since >= (this.charging ? stopDelayMs : startDelayMs)) {
+      this.charging = enough;
+      this.since = undefined;
+      return enough ? surplus : 0;
+    }
+    return this.charging ? minAmps : 0;
+  }
+
+  reset(): void {
+    this.charging = false;
+    this.since = undefined;
+  }
+}
