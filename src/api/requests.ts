@@ -82,3 +82,108 @@ export function parseTargetTwc(payload: unknown): Parsed<number | undefined> {
   if (!m) return { ok: false, error: 'TWCID must be four hexadecimal digits, e.g. "4142"' };
   return { ok: true, value: parseInt(m[1], 16) };
 }
+
+/** Like Python's float(), plus JSON's `true`/`false` as 1/0. */
+function floatLike(value: unknown): number | undefined {
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  return numberLike(value);
+}
+
+/** `true`, `false`, 1/0, or the strings "true"/"false"/"1"/"0"/"on"/"off" (not Python's bool("false")). */
+function booleanLike(value: unknown): boolean | undefined {
+  if (typeof value === 'boolean') return value;
+  if (value === 1 || value === 0) return value === 1;
+  if (typeof value === 'string') {
+    const v = value.trim().toLowerCase();
+    if (['true', '1', 'on', 'yes'].includes(v)) return true;
+    if (['false', '0', 'off', 'no', ''].includes(v)) return false;
+  }
+  return undefined;
+}
+
+export interface OffsetRequest {
+  name: string;
+  value: number;
+  unit: string;
+}
+
+export function parseAddOffset(payload: unknown): Parsed<OffsetRequest> {
+  const body = bodyObject(payload);
+  if (!body.ok) return body;
+  const { offsetName, offsetValue, offsetUnit } = body.value;
+  if (typeof offsetName !== 'string' && typeof offsetName !== 'number')
+    return { ok: false, error: 'offsetName is required and must be a string' };
+  const value = floatLike(offsetValue);
+  if (value === undefined) return { ok: false, error: 'offsetValue must be a number' };
+  if (typeof offsetUnit !== 'string') return { ok: false, error: 'offsetUnit must be "A" or "W"' };
+  return { ok: true, value: { name: String(offsetName), value, unit: offsetUnit } };
+}
+
+export function parseDeleteOffset(payload: unknown): Parsed<string> {
+  const body = bodyObject(payload);
+  if (!body.ok) return body;
+  const name = body.value.offsetName;
+  if (typeof name !== 'string' || name === '')
+    return { ok: false, error: 'offsetName is required and must be a string' };
+  return { ok: true, value: name };
+}
+
+export interface SettingRequest {
+  setting: string;
+  value: unknown;
+}
+
+export function parseSetSetting(payload: unknown): Parsed<SettingRequest> {
+  const body = bodyObject(payload);
+  if (!body.ok) return body;
+  const { setting, value } = body.value;
+  if (typeof setting !== 'string' || setting === '')
+    return { ok: false, error: 'setting is required and must be a string' };
+  if (value === undefined || value === null) return { ok: false, error: 'value is required' };
+  if (typeof value === 'object') return { ok: false, error: 'value must be a number or a string' };
+  return { ok: true, value: { setting, value } };
+}
+
+const DAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
+
+export interface ScheduleRequest {
+  enabled?: boolean;
+  startingMinute?: number;
+  endingMinute?: number;
+  amps?: number;
+  days?: Partial<Record<(typeof DAYS)[number], boolean>>;
+  flexBatterySize?: number;
+  flexStartEnabled?: number;
+}
+
+/** setScheduledChargingSettings: every field optional; present ones must convert. */
+export function parseSchedule(payload: unknown): Parsed<ScheduleRequest> {
+  const body = bodyObject(payload);
+  if (!body.ok) return body;
+  const b = body.value;
+  const out: ScheduleRequest = {};
+  const present = (k: string): boolean => b[k] !== undefined;
+  if (present('enabled')) {
+    const v = booleanLike(b.enabled);
+    if (v === undefined) return { ok: false, error: 'enabled must be true or false' };
+    out.enabled = v;
+  }
+  for (const k of ['startingMinute', 'endingMinute', 'amps', 'flexBatterySize'] as const) {
+    if (!present(k)) continue;
+    const v = integerLike(b[k]);
+    if (v === undefined) return { ok: false, error: `${k} must be a whole number` };
+    out[k] = v;
+  }
+  if (present('flexStartEnabled')) {
+    const v = booleanLike(b.flexStartEnabled);
+    if (v === undefined) return { ok: false, error: 'flexStartEnabled must be true or false' };
+    out.flexStartEnabled = v ? 1 : 0;
+  }
+  for (const d of DAYS) {
+    if (!present(d)) continue;
+    const v = booleanLike(b[d]);
+    if (v === undefined) return { ok: false, error: `${d} must be true or false` };
+    (out.days ??= {})[d] = v;
+  }
+  return { ok: true, value: out };
+}

@@ -25,7 +25,7 @@ export function scheduledCharging(s: PolicySettings): Record<string, unknown> {
 }
 
 /** Volts and phases for watts→amps: the average reported phase voltage when any slave reports one. */
-export function supplyOf(snapshot: MasterSnapshot, install: InstallationSettings): Supply {
+export function supplyOf(snapshot: Pick<MasterSnapshot, 'slaves'>, install: InstallationSettings): Supply {
   const volts = snapshot.slaves.flatMap((s) =>
     [s.voltsPhaseA, s.voltsPhaseB, s.voltsPhaseC].filter((v) => v > 0),
   );

@@ -35,6 +35,8 @@ const BYTE_MS = 10 / 9.6;
 const TURNAROUND_MS = 3;
 /** A frame arriving blocks our transmissions at most this long after its last byte. */
 const RX_BUSY_MS = 50;
+/** Frames TWCManager does not keep as "the last TWC response". */
+const ROUTINE = new Set<TwcMessage['kind']>(['slaveLinkReady', 'slaveHeartbeat', 'kwhReport']);
 const LINK_READY_SEQUENCE = [
   ...Array<'masterLinkReady1'>(5).fill('masterLinkReady1'),
   ...Array<'masterLinkReady2'>(5).fill('masterLinkReady2'),
@@ -73,6 +75,7 @@ export class TwcMaster extends EventEmitter<MasterEvents> {
   private timerAt = Number.POSITIVE_INFINITY;
   private running = false;
   private readonly warnedAt = new Map<string, number>();
+  private lastUnusual: Uint8Array | undefined;
 
   constructor(options: MasterOptions) {
     super();
@@ -135,9 +138,14 @@ export class TwcMaster extends EventEmitter<MasterEvents> {
     return this.slaves.get(id)?.snapshot(this.clock.now(), this.config);
   }
 
-  snapshot(): MasterSnapshot {
+  /** The slaves alone: no call into the policy (which may itself ask for the slaves' voltages). */
+  slaveSnapshots(): SlaveSnapshot[] {
     const now = this.clock.now();
-    const slaves = this.slaves.list().map((s) => s.snapshot(now, this.config));
+    return this.slaves.list().map((s) => s.snapshot(now, this.config));
+  }
+
+  snapshot(): MasterSnapshot {
+    const slaves = this.slaveSnapshots();
     return {
       fakeTWCID: formatTwcId(this.config.fakeTWCID),
       transport: this.transport.status,
@@ -146,6 +154,11 @@ export class TwcMaster extends EventEmitter<MasterEvents> {
       totals: totalsOf(slaves),
       stats: this.busStats(),
     };
+  }
+
+  /** The last frame that was not a routine link-ready, heartbeat or kWh report (getLastTWCResponse). */
+  lastUnusualFrame(): Uint8Array | undefined {
+    return this.lastUnusual;
   }
 
   busStats(): BusStats {
@@ -192,7 +205,11 @@ export class TwcMaster extends EventEmitter<MasterEvents> {
     const now = this.clock.now();
     this.lastRxByteAt = now;
     try {
-      for (const message of this.decoder.push(chunk, now)) this.handle(decodeMessage(message), now);
+      for (const message of this.decoder.push(chunk, now)) {
+        const decoded = decodeMessage(message);
+        if (!ROUTINE.has(decoded.kind) && !sentByMaster(decoded)) this.lastUnusual = message;
+        this.handle(decoded, now);
+      }
     } catch (err) {
       this.warn('internalError', `error while handling received data: ${(err as Error).message}`);
     }

@@ -1,13 +1,19 @@
 import type { Node, NodeAPI } from 'node-red';
+import type { ChargeHistory } from '../history/charge-history';
 import type { TwcMaster } from '../master/engine';
 import type { ChargePolicy } from '../policy/charge-policy';
+import type { CommandTarget } from './commands';
+import { bearerMatches } from './http-auth';
 import type { MasterSettings } from './master-settings';
 
 /** What status and command nodes hold a reference to: one engine per bus, never a copy. */
-export interface TwcMasterNode extends Node {
+export interface TwcMasterNode extends Node<{ apiToken?: string }> {
   engine?: TwcMaster;
   policy?: ChargePolicy;
+  history?: ChargeHistory;
   settings?: MasterSettings;
+  /** Writes settings and history to the context store at once. */
+  saveState?: () => void;
   /** Why there is no engine (bad settings), for the other nodes' red status. */
   configError?: string;
 }
@@ -24,4 +30,44 @@ export function findMaster(
   if (!node) return { problem: 'no twc-master configured' };
   if (!node.engine || !node.policy) return { problem: node.configError ?? 'twc-master is not running' };
   return { master: node };
+}
+
+export function commandTarget(master: TwcMasterNode): CommandTarget {
+  return {
+    engine: master.engine!,
+    policy: master.policy!,
+    cancelStopsCharging: master.settings?.cancelStopsCharging,
+    save: master.saveState,
+  };
+}
+
+/** A message as an http-in node makes it (any other message works too: it has no `req`). */
+type HttpMsg = object & {
+  req?: { headers?: Record<string, string | string[] | undefined> };
+  res?: unknown;
+};
+
+/** A message from an http-in node, when the bus has an API token: does it carry it? */
+export function httpAllowed(master: TwcMasterNode, message: object): boolean {
+  const msg = message as HttpMsg;
+  const token = master.credentials?.apiToken;
+  if (!token || !msg.req) return true;
+  const header = msg.req.headers?.authorization;
+  return bearerMatches(typeof header === 'string' ? header : undefined, token);
+}
+
+/**
+ * Readies a payload for an http-response node: JSON as text with its content type (so `?callback=` never
+ * turns it into JSONP and a bare `null` or `3` still is JSON), plain text as text/plain.
+ */
+export function forHttp(
+  msg: HttpMsg & { payload?: unknown; headers?: Record<string, string> },
+  text = false,
+): void {
+  if (!msg.res) return;
+  msg.headers = {
+    ...(msg.headers ?? {}),
+    'content-type': text ? 'text/plain; charset=utf-8' : 'application/json',
+  };
+  msg.payload = text ? String(msg.payload) : JSON.stringify(msg.payload ?? null);
 }

@@ -18,6 +18,8 @@ export interface MasterNodeProps {
   numberOfPhases?: unknown;
   httpEnabled?: unknown;
   listenPort?: unknown;
+  cancelStopsCharging?: unknown;
+  listenHost?: string;
 }
 
 export interface MasterSettings {
@@ -36,6 +38,9 @@ export interface MasterSettings {
   numberOfPhases: number;
   httpEnabled: boolean;
   listenPort: number;
+  cancelStopsCharging: boolean;
+  /** Address of the dedicated listener; empty for every interface, like TWCManager. */
+  listenHost: string | undefined;
   engine: Partial<MasterConfig>;
 }
 
@@ -105,6 +110,8 @@ export function parseMasterSettings(props: MasterNodeProps): MasterSettings {
     numberOfPhases: whole('numberOfPhases', props.numberOfPhases, 1, 3, 1),
     httpEnabled,
     listenPort: whole('listenPort', props.listenPort, 1, 65535, 8080),
+    cancelStopsCharging: props.cancelStopsCharging === true || props.cancelStopsCharging === 'true',
+    listenHost: (props.listenHost ?? '').trim() || undefined,
     engine: {
       fakeTWCID: parseInt(idText, 16),
       wiringMaxAmpsAllTWCs,

@@ -1,6 +1,6 @@
 import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from 'node-red';
 import { COMMANDS, isCommand, runCommand } from './commands';
-import { findMaster } from './master-node';
+import { commandTarget, findMaster, forHttp, httpAllowed } from './master-node';
 
 interface CommandNodeProps {
   master?: string;
@@ -24,8 +24,13 @@ export = function register(RED: NodeAPI): void {
         result = { statusCode: 400, payload: { error } };
       } else if ('problem' in found) {
         result = { statusCode: 503, payload: { error: found.problem } };
+      } else if (!httpAllowed(found.master, msg)) {
+        result = {
+          statusCode: 401,
+          payload: { error: 'a valid "Authorization: Bearer <token>" header is required' },
+        };
       } else {
-        result = runCommand(name, msg.payload, found.master.engine!, found.master.policy!);
+        result = runCommand(name, msg.payload, commandTarget(found.master));
       }
       if (result.statusCode >= 400) {
         this.warn(`${name || 'command'}: ${String(result.payload.error)}`);
@@ -35,6 +40,7 @@ export = function register(RED: NodeAPI): void {
       }
       msg.statusCode = result.statusCode;
       msg.payload = result.payload;
+      forHttp(msg);
       send(msg);
       done();
     });

@@ -1,10 +1,25 @@
 import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from 'node-red';
-import { getConfig, getPolicy, getSlaveTWCs, getStatus } from '../api';
+import { getActivePolicyAction, getConfig, getPolicy, getSlaveTWCs, getStatus } from '../api';
+import { pythonBytesRepr } from '../api/last-response';
 import type { MasterEvents } from '../master/types';
-import { findMaster, type TwcMasterNode } from './master-node';
+import { hostUuid } from './host-uuid';
+import { findMaster, forHttp, httpAllowed, type TwcMasterNode } from './master-node';
 import { busStatus } from './node-status';
 
-const PAYLOADS = ['status', 'slaves', 'config', 'policy', 'events'] as const;
+const PAYLOADS = [
+  'status',
+  'slaves',
+  'config',
+  'policy',
+  'policyAction',
+  'offsets',
+  'history',
+  'uuid',
+  'lastTWCResponse',
+  'events',
+] as const;
+/** Answered as text/plain over HTTP, as TWCManager does. */
+const TEXT_PAYLOADS: readonly string[] = ['uuid', 'lastTWCResponse'];
 type PayloadName = (typeof PAYLOADS)[number];
 const isPayload = (v: unknown): v is PayloadName =>
   typeof v === 'string' && (PAYLOADS as readonly string[]).includes(v);
@@ -41,6 +56,16 @@ function view(name: Exclude<PayloadName, 'events'>, master: TwcMasterNode): unkn
       return getConfig(install);
     case 'policy':
       return getPolicy();
+    case 'policyAction':
+      return getActivePolicyAction(policy.active());
+    case 'offsets':
+      return policy.current.consumptionOffset;
+    case 'history':
+      return master.history!.entries(Date.now());
+    case 'uuid':
+      return hostUuid();
+    case 'lastTWCResponse':
+      return pythonBytesRepr(engine.lastUnusualFrame());
   }
 }
 
@@ -55,6 +80,7 @@ export = function register(RED: NodeAPI): void {
       this.on('input', (msg: NodeMessageInFlow & { statusCode?: number }, send, done) => {
         msg.statusCode = 503;
         msg.payload = { error: found.problem };
+        forHttp(msg);
         send(msg);
         done();
       });
@@ -98,9 +124,19 @@ export = function register(RED: NodeAPI): void {
         ? setInterval(() => this.send(output(chosen, {})), intervalSeconds * 1000)
         : undefined;
 
-    this.on('input', (msg: NodeMessageInFlow, send, done) => {
+    this.on('input', (msg: NodeMessageInFlow & { statusCode?: number }, send, done) => {
+      if (!httpAllowed(master, msg)) {
+        msg.statusCode = 401;
+        msg.payload = { error: 'a valid "Authorization: Bearer <token>" header is required' };
+        forHttp(msg);
+        send(msg);
+        done();
+        return;
+      }
       const name = isPayload(msg.topic) ? msg.topic : chosen;
-      send(output(name, msg) as NodeMessageInFlow);
+      const out = output(name, msg);
+      forHttp(out, TEXT_PAYLOADS.includes(name));
+      send(out as NodeMessageInFlow);
       done();
     });
     this.on('close', () => {

@@ -5,6 +5,7 @@ import {
   DEFAULT_POLICY_SETTINGS,
   FORBIDDEN_CHARS,
   NUMERIC_SETTINGS,
+  restoreSettings,
   type ConsumptionOffset,
   type PolicySettings,
 } from './settings';
@@ -94,6 +95,12 @@ export class ChargePolicy implements AmpsPolicy {
 
   get current(): Readonly<PolicySettings> {
     return this.settings;
+  }
+
+  /** Takes back stored settings (see restoreSettings); nothing stored keeps the defaults. */
+  restore(stored: unknown): void {
+    if (stored === undefined || stored === null) return;
+    this.settings = restoreSettings(stored);
   }
 
   /** Called after every change of the settings (to persist them). */

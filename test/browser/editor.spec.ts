@@ -124,6 +124,11 @@ describe('the Node-RED editor in headless Chromium', function () {
       'sendStartCommand',
       'sendStopCommand',
       'setGreenEnergy',
+      'addConsumptionOffset',
+      'deleteConsumptionOffset',
+      'setScheduledChargingSettings',
+      'setSetting',
+      'saveSettings',
     ]);
     await page.selectOption('#node-input-master', { label: 'TWC simulator' });
     await page.screenshot({ path: path.join(SHOTS, 'twc-command-dialog.png') });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import helper from 'node-red-node-test-helper';
 import twcCommand from '../../src/nodes/twc-command';
+import { ChargePolicy } from '../../src/policy/charge-policy';
 import twcMaster from '../../src/nodes/twc-master';
 import twcStatus from '../../src/nodes/twc-status';
 import type { TwcMasterNode } from '../../src/nodes/master-node';
@@ -57,7 +58,7 @@ describe('Node-RED nodes (test helper)', function () {
       });
       assert.deepEqual([r.statusCode, r.payload], [200, { status: 'success', rate: 24, duration: 3600 }]);
       const m = helper.getNode('m1') as TwcMasterNode;
-      assert.deepEqual(m.policy!.active(), { name: 'Charge Now', amps: 24, isGreen: false });
+      assert.deepEqual(m.policy!.active(), { name: 'Charge Now', amps: 24, isGreen: false, action: 1 });
       assert.equal(m.engine!.availableAmps(), 24);
     });
 
@@ -79,7 +80,8 @@ describe('Node-RED nodes (test helper)', function () {
       await ask('c1', { topic: 'chargeNow', payload: { chargeNowRate: 24, chargeNowDuration: 3600 } });
       let r = await ask('c1', { topic: 'cancelChargeNow', payload: '' });
       assert.deepEqual([r.statusCode, r.payload], [200, { status: 'success' }]);
-      assert.equal(m.policy!.active().name, 'Non Scheduled Charging');
+      // Back to the normal policy for this hour (green tracking in daylight, as TWCManager does).
+      assert.equal(m.policy!.active().name, new ChargePolicy().active().name);
       r = await ask('c1', { topic: 'sendStopCommand' });
       assert.deepEqual([r.statusCode, r.payload], [200, { status: 'success', twcs: 2 }]);
       assert.ok(m.engine!.snapshot().slaves.every((s) => s.chargingStopped));

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { ChargePolicy } from '../../src/policy/charge-policy';
 import helper from 'node-red-node-test-helper';
 import twcCommand from '../../src/nodes/twc-command';
 import twcMaster from '../../src/nodes/twc-master';
@@ -57,7 +58,8 @@ describe('twc-status (test helper)', function () {
     assert.equal(m.topic, 'status');
     assert.equal(m.statusCode, 200);
     const p = m.payload as Record<string, unknown>;
-    assert.equal(p.currentPolicy, 'Non Scheduled Charging');
+    // The default policy of this hour: green tracking in daylight, else Non Scheduled Charging.
+    assert.equal(p.currentPolicy, new ChargePolicy().active().name);
     assert.equal(typeof p.carsCharging, 'number');
     assert.equal(p.maxAmpsToDivideAmongSlaves, '0.00');
   });

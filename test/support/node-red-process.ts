@@ -8,6 +8,7 @@ export const ROOT = path.resolve(__dirname, '..', '..', '..');
 
 export interface NodeRedProcess {
   url: string;
+  port: number;
   userDir: string;
   proc: RunningProcess;
   stop(): Promise<void>;
@@ -22,10 +23,26 @@ export async function freePort(): Promise<number> {
 }
 
 /** A real `node-red` process loading this package from its folder (nodesDir), quiet and offline-safe. */
-export async function startNodeRed(flows: unknown[] = [], extraSettings = ''): Promise<NodeRedProcess> {
-  const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'twc-nodered-'));
-  const port = await freePort();
-  fs.writeFileSync(path.join(userDir, 'flows.json'), JSON.stringify(flows));
+export interface StartOptions {
+  /** More lines for settings.js, e.g. `httpNodeAuth: {...},`. */
+  extraSettings?: string;
+  /** flows_cred.json in clear (credentialSecret is false). */
+  credentials?: Record<string, Record<string, string>>;
+  /** Reuse a user dir (a restart). */
+  userDir?: string;
+  port?: number;
+}
+
+export async function startNodeRed(
+  flows: unknown[] | undefined = [],
+  options: StartOptions = {},
+): Promise<NodeRedProcess> {
+  const userDir = options.userDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'twc-nodered-'));
+  const port = options.port ?? (await freePort());
+  const extraSettings = options.extraSettings ?? '';
+  if (flows) fs.writeFileSync(path.join(userDir, 'flows.json'), JSON.stringify(flows));
+  if (options.credentials)
+    fs.writeFileSync(path.join(userDir, 'flows_cred.json'), JSON.stringify(options.credentials));
   fs.writeFileSync(
     path.join(userDir, 'settings.js'),
     `module.exports = {
@@ -64,5 +81,5 @@ export async function startNodeRed(flows: unknown[] = [], extraSettings = ''): P
     }
     await delay(100);
   }
-  return { url, userDir, proc, stop: () => proc.kill() };
+  return { url, port, userDir, proc, stop: () => proc.kill() };
 }

@@ -1,0 +1,198 @@
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { basicAuthChecker, bearerMatches, type BasicCredentials } from './http-auth';
+
+/** The slice of Node-RED the listener needs: its http-in app and what the deployed flows hold. */
+export interface HttpNodeHost {
+  /** RED.httpNode: an Express app, callable as (req, res, next). */
+  app: (req: http.IncomingMessage, res: http.ServerResponse, next: (err?: unknown) => void) => void;
+  /** settings.httpNodeAuth: {user, pass}, or middleware. */
+  httpNodeAuth?: unknown;
+  /** "METHOD path" of every http-in node that does not parse its body (skipBodyParsing). */
+  rawBodyRoutes(): Set<string>;
+  /** Largest body accepted, in bytes (settings.apiMaxLength, 5 MB by default). */
+  maxBodyBytes: number;
+}
+
+export interface ListenerOptions {
+  port: number;
+  host?: string;
+  /** When set, every request but the page needs `Authorization: Bearer <token>`. */
+  token?: string;
+  /** The web page served on `/`. */
+  page: string;
+}
+
+type Middleware = (
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  next: (err?: unknown) => void,
+) => void;
+
+export const routeKey = (method: string, path: string): string =>
+  `${method.toUpperCase()} ${path.replace(/\/{2,}/g, '/').replace(/(.)\/$/, '$1')}`;
+
+function sendJson(
+  res: http.ServerResponse,
+  status: number,
+  body: unknown,
+  headers: http.OutgoingHttpHeaders = {},
+): void {
+  if (res.headersSent) return;
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'Content-Type': 'application/json',
+    'Content-Length': Buffer.byteLength(text),
+    ...headers,
+  });
+  res.end(text);
+}
+
+function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > limit) {
+        reject(Object.assign(new Error('request body too large'), { status: 413 }));
+        req.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+/**
+ * TWCManager's own port: serves Node-RED's http-in routes (RED.httpNode) on a second port, plus the web page
+ * on `/`. Bodies of routes that skip parsing arrive as the same raw Buffer as on Node-RED's port, because
+ * Node-RED's own raw-body capture sits on its root app, which this server does not pass through.
+ */
+export class ApiListener {
+  private server: http.Server | undefined;
+  private readonly basicOk: ((header: string | undefined) => boolean) | undefined;
+  private readonly authMiddleware: Middleware[] = [];
+
+  constructor(
+    private readonly host: HttpNodeHost,
+    private readonly options: ListenerOptions,
+  ) {
+    const auth = host.httpNodeAuth;
+    if (typeof auth === 'function') this.authMiddleware = [auth as Middleware];
+    else if (Array.isArray(auth)) this.authMiddleware = auth as Middleware[];
+    else if (auth && typeof auth === 'object' && 'user' in auth && 'pass' in auth)
+      this.basicOk = basicAuthChecker(auth as BasicCredentials);
+  }
+
+  /** Listens; rejects with EADDRINUSE (or any bind error) rather than moving to another port. */
+  listen(): Promise<number> {
+    const server = http.createServer((req, res) => this.handle(req, res));
+    server.keepAliveTimeout = 5000;
+    this.server = server;
+    return new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.options.port, this.options.host, () => {
+        server.off('error', reject);
+        resolve((server.address() as AddressInfo).port);
+      });
+    });
+  }
+
+  close(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    if (!server) return Promise.resolve();
+    return new Promise((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  }
+
+  private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const path = (req.url ?? '/').split('?')[0];
+    const next = (err?: unknown): void => {
+      if (err) {
+        const status = (err as { status?: number }).status ?? 500;
+        sendJson(res, status, { error: status === 413 ? 'request body too large' : 'internal error' });
+      } else {
+        this.route(req, res, path);
+      }
+    };
+    if (req.method !== 'OPTIONS' && this.basicOk && !this.basicOk(req.headers.authorization)) {
+      res.setHeader('WWW-Authenticate', 'Basic realm="Authorization Required"');
+      sendJson(res, 401, { error: 'authorization required' });
+      return;
+    }
+    this.runMiddleware(0, req, res, next);
+  }
+
+  private runMiddleware(
+    i: number,
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    done: (err?: unknown) => void,
+  ): void {
+    if (i >= this.authMiddleware.length || req.method === 'OPTIONS') return done();
+    try {
+      this.authMiddleware[i](req, res, (err?: unknown) =>
+        err ? done(err) : this.runMiddleware(i + 1, req, res, done),
+      );
+    } catch (err) {
+      done(err);
+    }
+  }
+
+  private route(req: http.IncomingMessage, res: http.ServerResponse, path: string): void {
+    const isPage = (req.method === 'GET' || req.method === 'HEAD') && (path === '/' || path === '/twc');
+    if (isPage) {
+      res.writeHead(200, {
+        'Content-Type': 'text/html; charset=utf-8',
+        'Content-Length': Buffer.byteLength(this.options.page),
+        'Cache-Control': 'no-cache',
+      });
+      res.end(req.method === 'HEAD' ? undefined : this.options.page);
+      return;
+    }
+    if (
+      this.options.token &&
+      req.method !== 'OPTIONS' &&
+      !bearerMatches(req.headers.authorization, this.options.token)
+    ) {
+      sendJson(
+        res,
+        401,
+        { error: 'a valid "Authorization: Bearer <token>" header is required' },
+        {
+          'WWW-Authenticate': 'Bearer',
+        },
+      );
+      return;
+    }
+    const notFound = (err?: unknown): void =>
+      err
+        ? sendJson(res, 500, { error: 'internal error' })
+        : sendJson(res, 404, { error: `no route for ${req.method} ${path}` });
+    if (!this.host.rawBodyRoutes().has(routeKey(req.method ?? 'GET', path))) {
+      this.host.app(req, res, notFound);
+      return;
+    }
+    readBody(req, this.host.maxBodyBytes).then(
+      (body) => {
+        const r = req as http.IncomingMessage & {
+          body?: unknown;
+          _body?: boolean;
+          skipRawBodyParser?: boolean;
+        };
+        r.body = body;
+        r._body = true;
+        r.skipRawBodyParser = true;
+        this.host.app(req, res, notFound);
+      },
+      (err: { status?: number }) =>
+        sendJson(res, err.status ?? 400, { error: 'could not read the request body' }),
+    );
+  }
+}
