@@ -292,6 +292,7 @@ describe('TWCManager API compatibility: the example flow in a real Node-RED', fu
           [true, 32, 1320, 390, false, true],
         );
         a = await request(base(), 'POST', '/api/setScheduledChargingSettings', { body: '{"amps": 16}' });
+        assert.equal(a.status, 202);
         sc = (await status(base())).ScheduledCharging as Record<string, unknown>;
         assert.deepEqual([sc.amps, sc.startingMinute], [16, 1320], 'a partial body keeps the other fields');
         assert.equal(
