@@ -17,7 +17,8 @@ export const TWC_PAGE = `<!doctype html>
   header { background:#222b38; color:#fff; padding:.7rem 1rem; display:flex; justify-content:space-between; align-items:center; flex-wrap:wrap; gap:.5rem; }
   header h1 { font-size:1.15rem; margin:0; }
   #updated { font-size:.8rem; opacity:.8; }
-  main { max-width:980px; margin:0 auto; padding:1rem; display:grid; gap:1rem; }
+  main { max-width:980px; margin:0 auto; padding:1rem; display:grid; grid-template-columns:minmax(0, 1fr); gap:1rem; }
+  section { min-width:0; }
   section { background:var(--card); border:1px solid var(--line); border-radius:10px; padding:1rem; }
   h2 { font-size:1rem; margin:0 0 .6rem; }
   .tiles { display:grid; grid-template-columns:repeat(auto-fit, minmax(140px, 1fr)); gap:.6rem; }

@@ -1,0 +1,133 @@
+#!/usr/bin/env node
+// `npm start`: a demo Node-RED with this package, the TWCManager API example flow and two simulated Wall
+// Connectors (or a real serial port with --serial). Every run starts from a clean .demo/ user dir.
+'use strict';
+const { spawn, spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+const { parseArgs } = require('node:util');
+
+const ROOT = path.resolve(__dirname, '..');
+const USAGE = `usage: npm start [-- --serial /dev/ttyUSB0] [--listen-port 8080] [--ui-port 1880]
+
+  --serial PATH       drive real Wall Connectors on this RS-485 serial port instead of the simulator
+  --listen-port N     the TWCManager API and web page port (default 8080)
+  --ui-port N         the Node-RED editor port (default 1880)`;
+
+function fail(message) {
+  console.error(`npm start: ${message}\n\n${USAGE}`);
+  process.exit(2);
+}
+
+function port(name, text) {
+  const n = Number(text);
+  if (!/^\d+$/.test(String(text)) || n < 1 || n > 65535)
+    fail(`${name} must be a port number from 1 to 65535`);
+  return n;
+}
+
+let args;
+try {
+  args = parseArgs({
+    args: process.argv.slice(2),
+    options: {
+      serial: { type: 'string' },
+      'listen-port': { type: 'string', default: '8080' },
+      'ui-port': { type: 'string', default: '1880' },
+      help: { type: 'boolean', default: false },
+    },
+  }).values;
+} catch (err) {
+  fail(err.message);
+}
+if (args.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+const listenPort = port('--listen-port', args['listen-port']);
+const uiPort = port('--ui-port', args['ui-port']);
+if (listenPort === uiPort) fail('--listen-port and --ui-port must differ');
+if (args.serial !== undefined && !args.serial.trim()) fail('--serial needs the path of a serial port');
+
+// Compile first, so the demo always runs the sources as they are.
+const build = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'build.js')], { stdio: 'inherit' });
+if (build.status !== 0) process.exit(build.status ?? 1);
+
+const userDir = path.resolve(process.env.TWC_DEMO_DIR || path.join(ROOT, '.demo'));
+fs.rmSync(userDir, { recursive: true, force: true });
+fs.mkdirSync(userDir, { recursive: true });
+
+const flow = JSON.parse(
+  fs.readFileSync(path.join(ROOT, 'examples', '02 - TWCManager HTTP API.json'), 'utf8'),
+);
+for (const node of flow) {
+  if (node.type !== 'twc-master') continue;
+  Object.assign(node, {
+    name: args.serial ? `TWC bus on ${args.serial}` : 'Two simulated TWCs',
+    transport: args.serial ? 'serial' : 'simulator',
+    serialPort: args.serial ?? '',
+    simulatedSlaves: '4142:80:32,4243:32:0',
+    wiringMaxAmpsAllTWCs: 80,
+    wiringMaxAmpsPerTWC: 80,
+    minAmpsPerTWC: 12,
+    httpEnabled: true,
+    listenPort,
+    listenHost: '127.0.0.1',
+  });
+}
+fs.writeFileSync(path.join(userDir, 'flows.json'), JSON.stringify(flow, null, 2));
+fs.writeFileSync(
+  path.join(userDir, 'settings.js'),
+  `// Written by scripts/demo.js; every \`npm start\` writes it again.
+module.exports = {
+  uiHost: '127.0.0.1',
+  uiPort: ${uiPort},
+  flowFile: 'flows.json',
+  credentialSecret: false,
+  nodesDir: [${JSON.stringify(ROOT)}],
+  // Settings, schedule, charge-now and history of the twc-master survive a restart in this store.
+  contextStorage: { default: { module: 'localfilesystem', config: { flushInterval: 5 } } },
+  editorTheme: { tours: false, palette: { catalogues: [] } },
+  externalModules: { palette: { allowInstall: false } },
+  telemetry: { enabled: false },
+  logging: { console: { level: 'info' } },
+};
+`,
+);
+
+const red = spawn(
+  process.execPath,
+  [
+    path.join(ROOT, 'node_modules', 'node-red', 'red.js'),
+    '--userDir',
+    userDir,
+    '--settings',
+    path.join(userDir, 'settings.js'),
+  ],
+  { stdio: ['ignore', 'inherit', 'inherit'] },
+);
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => red.kill(sig));
+red.on('exit', (code, signal) => process.exit(code ?? (signal ? 0 : 1)));
+
+(async () => {
+  const editor = `http://127.0.0.1:${uiPort}/`;
+  const api = `http://127.0.0.1:${listenPort}/`;
+  for (let i = 0; i < 300; i++) {
+    const up = await fetch(`${api}api/getStatus`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (up) {
+      console.log(`
+  TWC demo is running${args.serial ? ` on ${args.serial}` : ' with two simulated Wall Connectors (4142, 4243)'}
+    Node-RED editor   ${editor}
+    web page          ${api}   (also ${editor}twc)
+    TWCManager API    ${api}api/getStatus   e.g. curl -d '{"chargeNowRate":16,"chargeNowDuration":3600}' ${api}api/chargeNow
+  Ctrl-C stops it.
+`);
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  console.error(`npm start: the API did not answer on ${api}; see the log above`);
+})();

@@ -1,0 +1,96 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { apiFlow } from '../api/example-flow';
+import { request } from '../support/http-client';
+import { freePort, ROOT, startNodeRed, type NodeRedProcess } from '../support/node-red-process';
+
+const SHOTS = path.join(ROOT, 'test-output', 'screenshots');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+describe('the TWCManager web page in headless Chromium', function () {
+  this.timeout(120000);
+  let red: NodeRedProcess;
+  let browser: Browser;
+  let page: Page;
+  let dedicated: string;
+  const pageErrors: string[] = [];
+  const external: string[] = [];
+
+  before(async () => {
+    fs.mkdirSync(SHOTS, { recursive: true });
+    const listenPort = await freePort();
+    red = await startNodeRed(apiFlow({ listenPort, listenHost: '127.0.0.1' }));
+    dedicated = `http://127.0.0.1:${listenPort}/`;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
+    // A phone-sized window: the page must be usable there.
+    page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    page.on('request', (r) => {
+      if (!r.url().startsWith('http://127.0.0.1')) external.push(r.url());
+    });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await red?.stop();
+  });
+
+  it('shows the policy, the amps and each TWC, live', async () => {
+    await page.goto(dedicated);
+    await page.locator('#twc-4142').waitFor({ timeout: 20000 });
+    await page.locator('#twc-4243').waitFor();
+    assert.match(
+      (await page.locator('#currentPolicy').textContent()) ?? '',
+      /Track Green Energy|Non Scheduled Charging/,
+    );
+    assert.equal(await page.locator('#cancel').isDisabled(), true);
+  });
+
+  it('charges now through the form and sees the policy and the amps change; cancel brings it back', async () => {
+    await page.fill('#rate', '24');
+    await page.selectOption('#duration', '7200');
+    await page.click('#charge-submit');
+    await page.locator('#currentPolicy', { hasText: 'Charge Now' }).waitFor({ timeout: 5000 });
+    await page.locator('#maxAmps', { hasText: '24.00 A' }).waitFor();
+    await page.locator('#chargeNow', { hasText: /^24 A until/ }).waitFor();
+    // The offer reaches the Wall Connectors at their next heartbeat, and the page shows it within a refresh.
+    await page.locator('#twc-4142 td:nth-child(3)', { hasText: /^(12|24)\.00$/ }).waitFor({ timeout: 8000 });
+    await page.screenshot({ path: path.join(SHOTS, 'web-page-charge-now.png'), fullPage: true });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `the page is ${overflow} px wider than a phone screen`);
+    const status = (await request(dedicated, 'GET', '/api/getStatus')).json() as Record<string, unknown>;
+    assert.equal(status.chargeNowAmps, 24);
+    assert.equal(await page.locator('#cancel').isDisabled(), false);
+
+    await page.click('#cancel');
+    await page
+      .locator('#currentPolicy', { hasText: /Track Green Energy|Non Scheduled Charging/ })
+      .waitFor({ timeout: 5000 });
+    await page.locator('#message', { hasText: 'Charge now cancelled.' }).waitFor();
+  });
+
+  it('shows a bad value as an error from the API, and start/stop answer', async () => {
+    await page.fill('#rate', '0');
+    await page.evaluate(() => (document.getElementById('rate') as HTMLInputElement).removeAttribute('min'));
+    await page.click('#charge-submit');
+    await page.locator('#message.error', { hasText: 'chargeNowRate must be greater than 0' }).waitFor();
+    await page.click('#stop');
+    await page.locator('#message', { hasText: 'Stop sent to every Wall Connector.' }).waitFor();
+    await page.click('#start');
+    await page.locator('#message', { hasText: 'Start sent to every Wall Connector.' }).waitFor();
+  });
+
+  it('works the same on /twc of Node-RED’s port, with no request leaving the machine and no script error', async () => {
+    await page.goto(`${red.url}twc`);
+    await page.locator('#twc-4142').waitFor({ timeout: 10000 });
+    await page.screenshot({ path: path.join(SHOTS, 'web-page-node-red-port.png'), fullPage: true });
+    assert.deepEqual(external, []);
+    assert.deepEqual(pageErrors, []);
+  });
+});

@@ -1,0 +1,116 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { request } from '../support/http-client';
+import { freePort, ROOT } from '../support/node-red-process';
+import { delay, openPtyPair, startProcess, waitFor, type PtyPair, type RunningProcess } from '../support/pty';
+
+const SIM = path.join(ROOT, 'bin', 'twc-sim.js');
+
+/** A master heartbeat as twc-sim --verbose prints it: `… rx masterHeartbeat {"sender":…,"amps":…}`. */
+function heartbeatsTo(output: string, id: number): { line: number; amps: number }[] {
+  const out: { line: number; amps: number }[] = [];
+  output.split('\n').forEach((l, line) => {
+    const m = / rx masterHeartbeat (\{.*\})$/.exec(l);
+    if (!m) return;
+    const msg = JSON.parse(m[1]) as { receiver: number; amps: number };
+    if (msg.receiver === id) out.push({ line, amps: msg.amps });
+  });
+  return out;
+}
+
+describe('npm start -- --serial <pty>, with twc-sim on the other end', function () {
+  this.timeout(180000);
+  let pty: PtyPair | undefined;
+  let sim: RunningProcess | undefined;
+  let demo: ChildProcess | undefined;
+  let demoOut = '';
+  let demoDir: string | undefined;
+
+  after(async () => {
+    if (demo && demo.exitCode === null) {
+      const exited = new Promise((r) => demo!.once('exit', r));
+      process.kill(-demo.pid!, 'SIGTERM');
+      await Promise.race([exited, delay(10000)]);
+    }
+    await sim?.kill();
+    await pty?.close();
+    if (demoDir) fs.rmSync(demoDir, { recursive: true, force: true });
+  });
+
+  it('starts the demo on the real serial path and drives a chargeNow through to the heartbeat on the wire', async () => {
+    pty = await openPtyPair();
+    sim = startProcess(process.execPath, [
+      SIM,
+      '--device',
+      pty.a,
+      '--slave',
+      '4142:80',
+      '--car',
+      '4142:32',
+      '--verbose',
+    ]);
+    const [listenPort, uiPort] = [await freePort(), await freePort()];
+    demoDir = fs.mkdtempSync(path.join(os.tmpdir(), 'twc-demo-'));
+    // `npm start` exactly as the README says; its own process group, so Node-RED below it stops with it.
+    demo = spawn(
+      'npm',
+      ['start', '--', '--serial', pty.b, '--listen-port', String(listenPort), '--ui-port', String(uiPort)],
+      {
+        cwd: ROOT,
+        env: { ...process.env, TWC_DEMO_DIR: demoDir },
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    demo.stdout!.on('data', (d: Buffer) => (demoOut += d.toString()));
+    demo.stderr!.on('data', (d: Buffer) => (demoOut += d.toString()));
+
+    const api = `http://127.0.0.1:${listenPort}/`;
+    await waitFor('the demo to print its URLs', 90000, () => {
+      if (demo!.exitCode !== null) throw new Error(`npm start exited: ${demoOut}`);
+      return demoOut.includes('TWC demo is running on');
+    });
+    assert.match(demoOut, new RegExp(`Node-RED editor +http://127\\.0\\.0\\.1:${uiPort}/`));
+    assert.match(demoOut, new RegExp(`TWCManager API +http://127\\.0\\.0\\.1:${listenPort}/api/getStatus`));
+    const flows = JSON.parse(fs.readFileSync(path.join(demoDir, 'flows.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >[];
+    const bus = flows.find((n) => n.type === 'twc-master')!;
+    assert.deepEqual([bus.transport, bus.serialPort, bus.minAmpsPerTWC], ['serial', pty.b, 12]);
+
+    // The simulated TWC links through the real serial port.
+    for (;;) {
+      const slaves = (await request(api, 'GET', '/api/getSlaveTWCs')).json() as Record<string, unknown>;
+      if ('4142' in slaves) break;
+      await delay(200);
+    }
+    const before = sim.stdout().split('\n').length;
+    const posted = Date.now();
+    const a = await request(api, 'POST', '/api/chargeNow', {
+      body: '{"chargeNowRate": "20", "chargeNowDuration": 600}',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded; charset=UTF-8' },
+    });
+    assert.deepEqual([a.status, a.json()], [200, { status: 'success', rate: 20, duration: 600 }]);
+    const seen = await waitFor('a heartbeat offering 20 A to 4142', 10000, () =>
+      heartbeatsTo(sim!.stdout(), 0x4142).find((h) => h.line >= before && h.amps === 20),
+    );
+    const latency = Date.now() - posted;
+    assert.ok(seen);
+    assert.ok(latency < 10000, `took ${latency} ms`);
+    const s = (await request(api, 'GET', '/api/getStatus')).json() as Record<string, unknown>;
+    assert.equal(s.currentPolicy, 'Charge Now');
+    const deadline = Date.now() + 10000;
+    for (;;) {
+      const twc = (
+        (await request(api, 'GET', '/api/getSlaveTWCs')).json() as Record<string, { lastAmpsOffered: number }>
+      )['4142'];
+      if (twc.lastAmpsOffered === 20) break;
+      assert.ok(Date.now() < deadline, `lastAmpsOffered stays ${twc.lastAmpsOffered}`);
+      await delay(200);
+    }
+  });
+});
