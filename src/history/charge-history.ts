@@ -2,6 +2,11 @@
 export const SLOT_MS = 5 * 60_000;
 export const SLOT_COUNT = 576;
 
+export interface StoredHistory {
+  slots: [number, number][];
+  open: { slot: number; sum: number; count: number } | undefined;
+}
+
 export interface HistoryEntry {
   timestamp: string;
   charger_power: number;
@@ -35,14 +40,7 @@ export class ChargeHistory {
   record(nowMs: number, watts: number): boolean {
     const slot = slotOf(nowMs);
     const w = Number.isFinite(watts) && watts > 0 ? watts : 0;
-    let closedOne = false;
-    if (this.open && this.open.slot !== slot) {
-      const avg = this.open.sum / this.open.count;
-      if (avg > 0) this.closed.set(this.open.slot, Math.round(avg * 100) / 100);
-      this.prune(nowMs);
-      closedOne = true;
-      this.open = undefined;
-    }
+    const closedOne = this.closeOpenBefore(nowMs);
     this.open ??= { slot, sum: 0, count: 0 };
     this.open.sum += w;
     this.open.count++;
@@ -63,15 +61,32 @@ export class ChargeHistory {
     return out;
   }
 
-  /** [slot start ms, average watts] pairs, for a context store. */
-  toJSON(): [number, number][] {
-    return [...this.closed.entries()];
+  /** For a context store: [slot start ms, average watts] pairs, and the open slot so far. */
+  toJSON(): StoredHistory {
+    return { slots: [...this.closed.entries()], open: this.open ? { ...this.open } : undefined };
   }
 
   /** Takes back what toJSON gave; anything malformed is skipped. */
   restore(data: unknown, nowMs: number): void {
-    if (!Array.isArray(data)) return;
-    for (const pair of data) {
+    if (!data || typeof data !== 'object') return;
+    const { slots, open } = data as { slots?: unknown; open?: unknown };
+    const o = open as { slot?: unknown; sum?: unknown; count?: unknown } | undefined;
+    if (
+      o &&
+      typeof o.slot === 'number' &&
+      o.slot % SLOT_MS === 0 &&
+      typeof o.sum === 'number' &&
+      Number.isFinite(o.sum) &&
+      typeof o.count === 'number' &&
+      Number.isInteger(o.count) &&
+      o.count > 0
+    ) {
+      // A restart within the same slot carries on averaging; a later one closes it first.
+      this.open = { slot: o.slot, sum: o.sum, count: o.count };
+      this.closeOpenBefore(nowMs);
+    }
+    if (!Array.isArray(slots)) return;
+    for (const pair of slots) {
       if (!Array.isArray(pair) || pair.length !== 2) continue;
       const [slot, watts] = pair as unknown[];
       if (
@@ -83,6 +98,16 @@ export class ChargeHistory {
         this.closed.set(slot, watts);
     }
     this.prune(nowMs);
+  }
+
+  /** Keeps the open slot's average once time has moved past it; true when it did. */
+  private closeOpenBefore(nowMs: number): boolean {
+    if (!this.open || this.open.slot === slotOf(nowMs)) return false;
+    const avg = this.open.sum / this.open.count;
+    if (avg > 0) this.closed.set(this.open.slot, Math.round(avg * 100) / 100);
+    this.open = undefined;
+    this.prune(nowMs);
+    return true;
   }
 
   private prune(nowMs: number): void {
