@@ -34,13 +34,14 @@ export interface StartOptions {
 }
 
 export async function startNodeRed(
-  flows: unknown[] | undefined = [],
+  flows: unknown[] | null = [],
   options: StartOptions = {},
 ): Promise<NodeRedProcess> {
   const userDir = options.userDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'twc-nodered-'));
   const port = options.port ?? (await freePort());
   const extraSettings = options.extraSettings ?? '';
-  if (flows) fs.writeFileSync(path.join(userDir, 'flows.json'), JSON.stringify(flows));
+  // null keeps the flows file of a user dir being restarted.
+  if (flows !== null) fs.writeFileSync(path.join(userDir, 'flows.json'), JSON.stringify(flows));
   if (options.credentials)
     fs.writeFileSync(path.join(userDir, 'flows_cred.json'), JSON.stringify(options.credentials));
   fs.writeFileSync(
