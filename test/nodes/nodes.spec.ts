@@ -144,6 +144,77 @@ describe('Node-RED nodes (test helper)', function () {
       });
     }
 
+    it('cancelChargeNow with "Cancel stops charging" also sends the stop command to every TWC', async () => {
+      for (const stops of [false, true]) {
+        await load([master({ cancelStopsCharging: stops }), ...flow.slice(1)]);
+        const m = helper.getNode('m1') as TwcMasterNode;
+        await waitFor('slaves linked', 5000, () => m.engine!.snapshot().slaves.length === 2);
+        const sent: number[] = [];
+        m.engine!.on('tx', (msg) => {
+          if (msg.kind === 'stopCharging') sent.push(msg.receiver);
+        });
+        await ask('c1', { topic: 'chargeNow', payload: { chargeNowRate: 24, chargeNowDuration: 3600 } });
+        const r = await ask('c1', { topic: 'cancelChargeNow' });
+        assert.deepEqual([r.statusCode, r.payload], [200, { status: 'success' }]);
+        assert.notEqual(m.policy!.active().name, 'Charge Now');
+        // Commands go out in the bus's next free slots.
+        if (stops) await waitFor('stop commands on the wire', 5000, () => sent.length >= 2);
+        else await new Promise((r) => setTimeout(r, 1500));
+        assert.deepEqual(sent.sort(), stops ? [0x4142, 0x4243] : [], `cancelStopsCharging ${stops}`);
+        await helper.unload();
+      }
+    });
+
+    it('settings commands: offsets, schedule, setSetting, saveSettings, with 400/404 for bad input', async () => {
+      await load(flow);
+      const m = helper.getNode('m1') as TwcMasterNode;
+      const cases: [string, unknown, number, unknown][] = [
+        [
+          'addConsumptionOffset',
+          { offsetName: 'Pool', offsetValue: '500', offsetUnit: 'W' },
+          200,
+          { status: 'success', offsetName: 'Pool', offsetValue: 500, offsetUnit: 'W' },
+        ],
+        ['addConsumptionOffset', { offsetName: 'Pool', offsetValue: 0, offsetUnit: 'W' }, 400, undefined],
+        ['addConsumptionOffset', { offsetName: 'Pool', offsetValue: 'x', offsetUnit: 'W' }, 400, undefined],
+        ['deleteConsumptionOffset', { offsetName: 'Nope' }, 404, { error: 'Offset not found' }],
+        ['deleteConsumptionOffset', { offsetName: 'Pool' }, 200, { status: 'success', offsetName: 'Pool' }],
+        [
+          'deleteConsumptionOffset',
+          { offsetName: 'Pool' },
+          404,
+          { error: 'No consumption offsets configured' },
+        ],
+        ['deleteConsumptionOffset', {}, 400, undefined],
+        [
+          'setScheduledChargingSettings',
+          { enabled: true, startingMinute: 60, endingMinute: 120, amps: 16 },
+          202,
+          { status: 'success' },
+        ],
+        ['setScheduledChargingSettings', { startingMinute: -7 }, 400, undefined],
+        ['setScheduledChargingSettings', { monday: 'perhaps' }, 400, undefined],
+        ['setSetting', { setting: 'nonScheduledAmpsMax', value: '16' }, 204, { status: 'success' }],
+        ['setSetting', { setting: 'nonScheduledAmpsMax', value: -1 }, 400, undefined],
+        ['setSetting', { setting: 'nonScheduledAmpsMax' }, 400, undefined],
+        ['setSetting', { value: 3 }, 400, undefined],
+        ['saveSettings', '', 204, { status: 'success' }],
+      ];
+      for (const [topic, payload, status, body] of cases) {
+        const r = await ask('c1', { topic, payload });
+        assert.equal(
+          r.statusCode,
+          status,
+          `${topic} ${JSON.stringify(payload)}: ${JSON.stringify(r.payload)}`,
+        );
+        if (body) assert.deepEqual(r.payload, body);
+        else assert.equal(typeof (r.payload as { error: unknown }).error, 'string');
+      }
+      assert.equal(m.policy!.current.nonScheduledAmpsMax, 16);
+      assert.equal(m.policy!.current.scheduledAmpsMax, 16);
+      assert.equal(m.policy!.current.scheduledAmpsStartHour, 1);
+    });
+
     it('uses the command fixed in the node over msg.topic', async () => {
       await load([
         master(),
