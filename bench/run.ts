@@ -1,3 +1,4 @@
+import { benchApi } from './api-bench';
 import { benchBus, type Row } from './bus-timing';
 
 /** `npm run bench`: every figure with the baseline measured in the same run, and their ratio. */
@@ -7,7 +8,17 @@ async function main(): Promise<void> {
   console.log(
     `bus benchmark over a socat pty: 3 simulated slaves, ${seconds} s cadence run, ${trials} latency trials`,
   );
-  const rows: Row[] = await benchBus(seconds, trials);
+  const only = process.env.BENCH_ONLY ?? 'bus,api';
+  const rows: Row[] = [];
+  if (only.includes('bus')) rows.push(...(await benchBus(seconds, trials)));
+  if (only.includes('api')) {
+    const loadSeconds = Number(process.env.BENCH_LOAD_SECONDS ?? 5);
+    const idleSeconds = Number(process.env.BENCH_IDLE_SECONDS ?? 20);
+    console.log(
+      `API benchmark: Node-RED with the example flow on a pty with 3 twc-sim slaves, ${loadSeconds} s per load run, ${trials} command trials, ${idleSeconds} s idle footprint`,
+    );
+    rows.push(...(await benchApi(loadSeconds, trials, idleSeconds)));
+  }
   const widths = [0, 1, 2, 3].map((i) =>
     Math.max(
       ...[

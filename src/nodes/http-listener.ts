@@ -175,7 +175,9 @@ export class ApiListener {
       err
         ? sendJson(res, 500, { error: 'internal error' })
         : sendJson(res, 404, { error: `no route for ${req.method} ${path}` });
-    if (!this.host.rawBodyRoutes().has(routeKey(req.method ?? 'GET', path))) {
+    // GET and HEAD carry no body to capture: no need to look at the flows for them.
+    const method = req.method ?? 'GET';
+    if (method === 'GET' || method === 'HEAD' || !this.host.rawBodyRoutes().has(routeKey(method, path))) {
       this.host.app(req, res, notFound);
       return;
     }
