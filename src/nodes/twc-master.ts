@@ -142,7 +142,6 @@ export = function register(RED: NodeAPI): void {
               ? `port ${settings.listenPort} is already in use; choose another listen port or stop what uses it`
               : `cannot listen on port ${settings.listenPort}: ${err.message}`;
           this.error(`twc-master: ${why}`);
-          engine.emit('warning', { code: 'internalError', message: why });
         },
       );
     }

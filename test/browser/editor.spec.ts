@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { ROOT, startNodeRed, type NodeRedProcess } from '../support/node-red-process';
-
-const SHOTS = path.join(ROOT, 'test-output', 'screenshots');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+import type { Browser, Page } from 'playwright-core';
+import { COMMANDS } from '../../src/nodes/commands';
+import { launchChromium, SHOTS } from '../support/browser';
+import { startNodeRed, type NodeRedProcess } from '../support/node-red-process';
 
 async function addFromPalette(page: Page, type: string, x: number, y: number): Promise<void> {
   const chart = page.locator('#red-ui-workspace-chart');
@@ -35,11 +34,7 @@ describe('the Node-RED editor in headless Chromium', function () {
     fs.mkdirSync(SHOTS, { recursive: true });
     for (const f of fs.readdirSync(SHOTS)) if (f.endsWith('-failed.png')) fs.rmSync(path.join(SHOTS, f));
     red = await startNodeRed();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     page.on('pageerror', (e) => pageErrors.push(e.message));
     await page.goto(red.url);
@@ -117,19 +112,7 @@ describe('the Node-RED editor in headless Chromium', function () {
     const options = await page
       .locator('#node-input-command option')
       .evaluateAll((els) => els.map((e) => (e as HTMLOptionElement).value));
-    assert.deepEqual(options, [
-      '',
-      'chargeNow',
-      'cancelChargeNow',
-      'sendStartCommand',
-      'sendStopCommand',
-      'setGreenEnergy',
-      'addConsumptionOffset',
-      'deleteConsumptionOffset',
-      'setScheduledChargingSettings',
-      'setSetting',
-      'saveSettings',
-    ]);
+    assert.deepEqual(options, ['', ...COMMANDS]);
     await page.selectOption('#node-input-master', { label: 'TWC simulator' });
     await page.screenshot({ path: path.join(SHOTS, 'twc-command-dialog.png') });
     await page.click('#node-dialog-ok');

@@ -1,13 +1,10 @@
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, SHOTS } from '../support/browser';
 import { apiFlow } from '../api/example-flow';
 import { request } from '../support/http-client';
-import { freePort, ROOT, startNodeRed, type NodeRedProcess } from '../support/node-red-process';
-
-const SHOTS = path.join(ROOT, 'test-output', 'screenshots');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+import { freePort, startNodeRed, type NodeRedProcess } from '../support/node-red-process';
 
 describe('the TWCManager web page in headless Chromium', function () {
   this.timeout(120000);
@@ -19,15 +16,10 @@ describe('the TWCManager web page in headless Chromium', function () {
   const external: string[] = [];
 
   before(async () => {
-    fs.mkdirSync(SHOTS, { recursive: true });
     const listenPort = await freePort();
     red = await startNodeRed(apiFlow({ listenPort, listenHost: '127.0.0.1' }));
     dedicated = `http://127.0.0.1:${listenPort}/`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
     // A phone-sized window: the page must be usable there.
     page = await browser.newPage({ viewport: { width: 390, height: 844 } });
     page.on('pageerror', (e) => pageErrors.push(e.message));
