@@ -102,8 +102,27 @@ export async function benchApi(loadSeconds: number, trials: number, idleSeconds:
     '--verbose',
   ]);
   const listenPort = await freePort();
-  const red = await startNodeRed(
-    apiFlow({
+  // One extra route answers a constant through Node-RED's own nodes: the floor of any http-in flow.
+  const floorRoute = [
+    {
+      id: 'bench-in',
+      type: 'http in',
+      z: 'twc-api-tab',
+      url: '/bench/constant',
+      method: 'get',
+      wires: [['bench-set']],
+    },
+    {
+      id: 'bench-set',
+      type: 'change',
+      z: 'twc-api-tab',
+      rules: [{ t: 'set', p: 'payload', pt: 'msg', to: '{"ok":1}', tot: 'json' }],
+      wires: [['bench-out']],
+    },
+    { id: 'bench-out', type: 'http response', z: 'twc-api-tab', statusCode: '', headers: {}, wires: [] },
+  ];
+  const red = await startNodeRed([
+    ...apiFlow({
       transport: 'serial',
       serialPort: pty.b,
       listenPort,
@@ -111,7 +130,8 @@ export async function benchApi(loadSeconds: number, trials: number, idleSeconds:
       wiringMaxAmpsAllTWCs: 80,
       wiringMaxAmpsPerTWC: 80,
     }),
-  );
+    ...floorRoute,
+  ]);
   const api = `http://127.0.0.1:${listenPort}/`;
   let bare: RunningProcess | undefined;
   try {
@@ -161,6 +181,11 @@ export async function benchApi(loadSeconds: number, trials: number, idleSeconds:
         rows.push(...loadRows(`GET ${endpoint}, ${connections} connections`, ours, base));
       }
     }
+    const floor = await load(`${api}bench/constant`, 4, loadSeconds);
+    const floorBase = await load(`${bareUrl}api/getStatus`, 4, loadSeconds);
+    rows.push(
+      ...loadRows('GET http-in → change → http-response (constant), 4 connections', floor, floorBase),
+    );
     const nodeRedPort = await load(`${red.url}api/getStatus`, 4, loadSeconds);
     rows.push({
       name: "GET getStatus on Node-RED's own port, 4 connections: requests/s",
