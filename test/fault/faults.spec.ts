@@ -33,6 +33,8 @@ function record(name: string, value: string): void {
 class OfferMonitor {
   readonly violations: string[] = [];
   heartbeats = 0;
+  /** When each slave last received a heartbeat from the master. */
+  readonly heardAt = new Map<string, number>();
   private readonly last = new Map<number, { at: number; amps: number }>();
 
   watch(sim: SerialSim): void {
@@ -43,8 +45,14 @@ class OfferMonitor {
   }
 
   private check(m: MasterHeartbeat, now: number): void {
-    if (m.command === 0) return; // no change of the limit
     this.heartbeats++;
+    this.heardAt.set(m.receiver.toString(16).padStart(4, '0').toUpperCase(), now);
+    const held = this.last.get(m.receiver);
+    if (m.command === 0) {
+      // "No change": the slave keeps the limit it was given, which stays in force.
+      if (held) this.last.set(m.receiver, { at: now, amps: held.amps });
+      return;
+    }
     const cap = Math.min(LIMITS.per, SLAVES.find((s) => s.id === m.receiver)?.maxAmps ?? 0);
     if (m.amps !== 0 && (m.amps < LIMITS.min || m.amps > cap))
       this.violations.push(`${m.receiver.toString(16)} offered ${m.amps} A (cap ${cap}, min ${LIMITS.min})`);
@@ -71,12 +79,16 @@ describe('fault injection: a real Node-RED on a pty bus under faults', function 
     delete all.total;
     return all;
   };
-  /** Milliseconds until `ids` are all linked and answering (heard within 1.5 s). */
-  const healthy = async (ids: string[], timeoutMs = 30000): Promise<number> => {
+  /**
+   * Milliseconds until `ids` are all linked and in the heartbeat exchange again: each got a heartbeat from
+   * the master since `since`, and the master heard from each within 1.5 s.
+   */
+  const healthy = async (ids: string[], timeoutMs = 30000, since = Date.now()): Promise<number> => {
     const start = Date.now();
     for (;;) {
       const s = await slaves().catch(() => ({}) as Record<string, { lastHeartbeat: number }>);
-      if (ids.every((id) => s[id] && s[id].lastHeartbeat < 1.5)) return Date.now() - start;
+      const exchanging = ids.every((id) => (monitor.heardAt.get(id) ?? 0) >= since);
+      if (exchanging && ids.every((id) => s[id] && s[id].lastHeartbeat < 1.5)) return Date.now() - since;
       assert.ok(Date.now() - start < timeoutMs, `not healthy after ${timeoutMs} ms: ${JSON.stringify(s)}`);
       await delay(100);
     }
@@ -229,14 +241,14 @@ describe('fault injection: a real Node-RED on a pty bus under faults', function 
     const before = fds();
     const times: number[] = [];
     for (let i = 0; i < count; i++) {
+      const deployed = Date.now();
       const res = await fetch(`${red.url}flows`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json', 'Node-RED-Deployment-Type': 'full' },
         body: JSON.stringify(flows),
       });
       assert.ok(res.ok);
-      await delay(300);
-      times.push(await healthy(ALL));
+      times.push(await healthy(ALL, 30000, deployed));
     }
     record(`redeploy → 3 TWCs answering again, worst of ${count} (ms)`, String(Math.max(...times)));
     const after = fds();
