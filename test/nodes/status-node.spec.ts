@@ -79,6 +79,55 @@ describe('twc-status (test helper)', function () {
     assert.ok(events.some((e) => e.event === 'slaveAdded'));
   });
 
+  it('policyAction, offsets, history, uuid and lastTWCResponse; text and JSON for http-in messages', async () => {
+    await load(statusFlow());
+    const m1 = helper.getNode('m1') as TwcMasterNode;
+    await waitFor('linked', 5000, () => m1.engine!.snapshot().slaves.length === 2);
+    const action = (await next({ topic: 'policyAction' })).payload;
+    assert.ok([1, 2, 3].includes(action as number), String(action));
+    m1.policy!.setOffset('Pool', 500, 'W');
+    assert.deepEqual((await next({ topic: 'offsets' })).payload, { Pool: { value: 500, unit: 'W' } });
+    const history = (await next({ topic: 'history' })).payload as {
+      timestamp: string;
+      charger_power: number;
+    }[];
+    assert.equal(history.length, 576);
+    assert.match(String((await next({ topic: 'uuid' })).payload), /^\d+$/);
+    assert.match(String((await next({ topic: 'lastTWCResponse' })).payload), /^(None|bytearray\(b'.*'\))$/s);
+    // From an http-in node (msg.res present): JSON as text with its type, uuid as plain text.
+    const res = {};
+    const viaHttp = (await next({ topic: 'policyAction', res, req: { headers: {} } } as Msg)) as Msg & {
+      headers: Record<string, string>;
+    };
+    assert.equal(viaHttp.payload, JSON.stringify(action));
+    assert.equal(viaHttp.headers['content-type'], 'application/json');
+    const uuid = (await next({ topic: 'uuid', res, req: { headers: {} } } as Msg)) as Msg & {
+      headers: Record<string, string>;
+    };
+    assert.match(uuid.headers['content-type'], /^text\/plain/);
+  });
+
+  it('answers 401 to http-in messages without the bus’s API token', async () => {
+    await helper.load(
+      [twcMaster, twcStatus, twcCommand] as never,
+      statusFlow() as never,
+      { m1: { apiToken: 'tok' } } as never,
+    );
+    const res = {};
+    const denied = await next({ topic: 'status', res, req: { headers: {} } } as Msg);
+    assert.equal(denied.statusCode, 401);
+    const wrong = await next({
+      topic: 'status',
+      res,
+      req: { headers: { authorization: 'Bearer nope' } },
+    } as Msg);
+    assert.equal(wrong.statusCode, 401);
+    const ok = await next({ topic: 'status', res, req: { headers: { authorization: 'Bearer tok' } } } as Msg);
+    assert.equal(ok.statusCode, 200);
+    // Flows without http-in (no msg.req) are not affected.
+    assert.equal((await next({ topic: 'status' })).statusCode, 200);
+  });
+
   it('uses the payload chosen in the node for other topics', async () => {
     await load(statusFlow({ payload: 'slaves' }));
     const m = await next({ topic: 'whatever' });
