@@ -126,7 +126,24 @@ export class ApiListener {
       sendJson(res, 401, { error: 'authorization required' });
       return;
     }
+    if (this.authMiddleware.length > 0) this.decorate(req, res);
     this.runMiddleware(0, req, res, next);
+  }
+
+  /**
+   * Gives req/res Express's request and response methods before the httpNodeAuth middleware runs, as
+   * Node-RED's own Express app has done by the time it calls them (`res.status()`, `req.get()`).
+   */
+  private decorate(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const app = this.host.app as unknown as { request?: object; response?: object };
+    if (!app.request || !app.response) return;
+    const r = req as http.IncomingMessage & { res?: unknown };
+    const s = res as http.ServerResponse & { req?: unknown; locals?: object };
+    r.res = res;
+    s.req = req;
+    Object.setPrototypeOf(req, app.request);
+    Object.setPrototypeOf(res, app.response);
+    s.locals ??= Object.create(null) as object;
   }
 
   private runMiddleware(

@@ -90,6 +90,28 @@ describe('the dedicated API listener', function () {
     }
   });
 
+  it('honours httpNodeAuth given as middleware that uses Express’s helpers, on both ports', async () => {
+    const listenPort = await freePort();
+    red = await startNodeRed(apiFlow({ listenPort, listenHost: '127.0.0.1' }), {
+      extraSettings: `httpNodeAuth: function (req, res, next) {
+    if (req.get('x-api-key') === 'let-me-in') return next();
+    res.status(403).json({ error: 'forbidden by middleware' });
+  },`,
+    });
+    const dedicated = `http://127.0.0.1:${listenPort}/`;
+    await until(
+      'the dedicated port',
+      async () => (await request(dedicated, 'GET', '/api/getStatus')).status === 403,
+    );
+    for (const base of [red.url, dedicated]) {
+      const denied = await request(base, 'GET', '/api/getStatus');
+      assert.equal(denied.status, 403, base);
+      assert.deepEqual(denied.json(), { error: 'forbidden by middleware' });
+      const ok = await request(base, 'GET', '/api/getStatus', { headers: { 'X-Api-Key': 'let-me-in' } });
+      assert.equal(ok.status, 200, base);
+    }
+  });
+
   it('a port in use is a clear node error, never a silent move; a redeploy closes the old port', async () => {
     const blocker = net.createServer();
     await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));
