@@ -78,6 +78,23 @@ describe('the TWCManager web page in headless Chromium', function () {
     await page.locator('#message', { hasText: 'Start sent to every Wall Connector.' }).waitFor();
   });
 
+  it('writes every string from the bus as text, never as markup', async () => {
+    const evil = '<img src=x onerror="window.__pwned=1">';
+    const p = await browser.newPage();
+    // The bus answers as usual, except that a Wall Connector reports a hostile VIN and ID.
+    await p.route('**/api/getSlaveTWCs', async (route) => {
+      const real = (await (await route.fetch()).json()) as Record<string, Record<string, unknown>>;
+      real['4142'] = { ...real['4142'], currentVIN: evil };
+      real['<b>x</b>'] = { ...real['4243'], TWCID: '<b>x</b>' };
+      await route.fulfill({ json: real });
+    });
+    await p.goto(dedicated);
+    await p.locator('#twc-4142 td', { hasText: evil }).waitFor({ timeout: 10000 });
+    assert.equal(await p.locator('#twcs img, #twcs b').count(), 0, 'no element made from bus data');
+    assert.equal(await p.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
+    await p.close();
+  });
+
   it('works the same on /twc of Node-RED’s port, with no request leaving the machine and no script error', async () => {
     await page.goto(`${red.url}twc`);
     await page.locator('#twc-4142').waitFor({ timeout: 10000 });
