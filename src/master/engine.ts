@@ -343,7 +343,14 @@ export class TwcMaster extends EventEmitter<MasterEvents> {
 
   /** Returns when the bus is free again. */
   private sendHeartbeat(slave: SlaveRecord, now: number): number {
-    const amps = offerForHeartbeat(slave, this.slaves.list(), this.availableAmps(), now, this.config);
+    const amps = offerForHeartbeat(
+      slave,
+      this.slaves.list(),
+      this.availableAmps(),
+      now,
+      this.config,
+      this.slaves.reservations(now),
+    );
     const setLimit = slave.version === 1 ? HeartbeatCommand.SetLimitV1 : HeartbeatCommand.SetLimitV2;
     // Resend the limit until the slave echoes it; 0 is always sent explicitly (§6.1).
     const command = amps !== slave.reportedAmpsMax || amps === 0 ? setLimit : HeartbeatCommand.KeepAlive;

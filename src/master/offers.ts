@@ -13,7 +13,10 @@ export function offerForHeartbeat(
   availableAmps: number,
   now: number,
   config: MasterConfig,
+  reserved: readonly { id: number; amps: number }[] = [],
 ): number {
+  // Amps still held for dropped slaves are not ours to share.
+  const held = reserved.reduce((sum, r) => sum + r.amps, 0);
   const shares = allocateAmps(
     all.map((s) => ({
       id: s.id,
@@ -22,7 +25,7 @@ export function offerForHeartbeat(
       wantsPower: s.wantsPower(),
       charging: s.charging,
     })),
-    availableAmps,
+    Math.max(0, Math.min(availableAmps, config.wiringMaxAmpsAllTWCs - held)),
     config,
   );
   const wanted = withSpike(slave, shares.get(slave.id) ?? 0, now, config);
@@ -32,6 +35,9 @@ export function offerForHeartbeat(
     minAmps: s.minAmps(config),
     offeredAmps: s.lastAmpsOffered,
   });
-  const others = all.filter((s) => s !== slave).map(wire);
+  const others = [
+    ...all.filter((s) => s !== slave).map(wire),
+    ...reserved.map((r) => ({ id: r.id, capAmps: r.amps, minAmps: 0, offeredAmps: r.amps })),
+  ];
   return safeWireOffer(wire(slave), wanted, others, config);
 }
