@@ -1,3 +1,5 @@
+import type { SlaveSnapshot } from '../master/slave-record';
+
 /** The installation as the views need it: the twc-master settings, never its credentials. */
 export interface InstallationSettings {
   transport: 'serial' | 'tcp' | 'simulator';
@@ -29,4 +31,18 @@ export function slaveWatts(
   const supply =
     phases.length > 0 ? phases.reduce((a, b) => a + b, 0) : install.defaultVoltage * install.numberOfPhases;
   return amps * supply;
+}
+
+type PoweredSlave = Pick<SlaveSnapshot, 'reportedAmpsActual' | 'voltsPhaseA' | 'voltsPhaseB' | 'voltsPhaseC'>;
+
+/** Watts all Wall Connectors draw together: getStatus's chargerLoadWatts, and what the history records. */
+export function chargerWatts(
+  slaves: readonly PoweredSlave[],
+  install: Pick<InstallationSettings, 'defaultVoltage' | 'numberOfPhases'>,
+): number {
+  return slaves.reduce(
+    (sum, s) =>
+      sum + slaveWatts(s.reportedAmpsActual, [s.voltsPhaseA, s.voltsPhaseB, s.voltsPhaseC], install),
+    0,
+  );
 }

@@ -1,3 +1,5 @@
+import { DAY_NAMES, type ScheduleUpdate } from '../policy/charge-policy';
+
 /**
  * Validation of command inputs as TWCManager's API takes them: a JSON body whatever its type (object,
  * JSON text, raw Buffer), numbers that may arrive as numeric strings, and a 400 reason otherwise.
@@ -144,24 +146,12 @@ export function parseSetSetting(payload: unknown): Parsed<SettingRequest> {
   return { ok: true, value: { setting, value } };
 }
 
-const DAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
-
-export interface ScheduleRequest {
-  enabled?: boolean;
-  startingMinute?: number;
-  endingMinute?: number;
-  amps?: number;
-  days?: Partial<Record<(typeof DAYS)[number], boolean>>;
-  flexBatterySize?: number;
-  flexStartEnabled?: number;
-}
-
 /** setScheduledChargingSettings: every field optional; present ones must convert. */
-export function parseSchedule(payload: unknown): Parsed<ScheduleRequest> {
+export function parseSchedule(payload: unknown): Parsed<ScheduleUpdate> {
   const body = bodyObject(payload);
   if (!body.ok) return body;
   const b = body.value;
-  const out: ScheduleRequest = {};
+  const out: ScheduleUpdate = {};
   const present = (k: string): boolean => b[k] !== undefined;
   if (present('enabled')) {
     const v = booleanLike(b.enabled);
@@ -179,7 +169,7 @@ export function parseSchedule(payload: unknown): Parsed<ScheduleRequest> {
     if (v === undefined) return { ok: false, error: 'flexStartEnabled must be true or false' };
     out.flexStartEnabled = v ? 1 : 0;
   }
-  for (const d of DAYS) {
+  for (const d of DAY_NAMES) {
     if (!present(d)) continue;
     const v = booleanLike(b[d]);
     if (v === undefined) return { ok: false, error: `${d} must be true or false` };

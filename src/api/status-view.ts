@@ -3,11 +3,15 @@ import { DAY_NAMES, type ActivePolicy } from '../policy/charge-policy';
 import { greenWatts, type Supply } from '../policy/green';
 import { scheduleEnabled } from '../policy/schedule';
 import type { PolicySettings } from '../policy/settings';
-import { fixed2, slaveWatts, type InstallationSettings } from './installation';
+import { chargerWatts, fixed2, type InstallationSettings } from './installation';
+
+/** TWCManager truncates the start to the whole hour (22:30 reads back as 22); -1 when unset. */
+const startHourOf = (s: PolicySettings): number =>
+  s.scheduledAmpsStartHour >= 0 ? Math.trunc(s.scheduledAmpsStartHour) : -1;
 
 /** The `ScheduledCharging` object of getStatus, key for key (reference §3.1). */
 export function scheduledCharging(s: PolicySettings): Record<string, unknown> {
-  const startHour = s.scheduledAmpsStartHour >= 0 ? Math.trunc(s.scheduledAmpsStartHour) : -1;
+  const startHour = startHourOf(s);
   const minute = (h: number): number => (h >= 0 ? Math.trunc(h * 60) : -1);
   const days = DAY_NAMES.map((d, i) => [d, (s.scheduledAmpsDaysBitmap & (1 << i)) !== 0] as const);
   return {
@@ -53,12 +57,8 @@ export function getStatus(
   const sup = supplyOf(snapshot, install);
   const supply = sup.volts * sup.phases;
   const green = greenWatts(settings, sup);
-  const loadWatts = snapshot.slaves.reduce(
-    (sum, s) =>
-      sum + slaveWatts(s.reportedAmpsActual, [s.voltsPhaseA, s.voltsPhaseB, s.voltsPhaseC], install),
-    0,
-  );
-  const startHour = settings.scheduledAmpsStartHour >= 0 ? Math.trunc(settings.scheduledAmpsStartHour) : -1;
+  const loadWatts = chargerWatts(snapshot.slaves, install);
+  const startHour = startHourOf(settings);
   const maxAmps = Math.max(0, Math.min(active.amps, install.wiringMaxAmpsAllTWCs));
   const status: Record<string, unknown> = {
     carsCharging: snapshot.totals.carsCharging,

@@ -1,3 +1,4 @@
+import type { InstallationSettings } from '../api/installation';
 import type { MasterConfig } from '../master/config';
 import { parseSlaveSpecs, SimSpecError, type SlaveSpec } from '../sim/spec';
 
@@ -22,22 +23,9 @@ export interface MasterNodeProps {
   listenHost?: string;
 }
 
-export interface MasterSettings {
-  transport: 'serial' | 'tcp' | 'simulator';
-  serialPort: string;
-  baud: number;
-  host: string;
-  tcpPort: number;
-  simulatedSlaves: string;
+/** The validated settings: what the API views show (InstallationSettings), plus what only the node uses. */
+export interface MasterSettings extends InstallationSettings {
   slaves: SlaveSpec[];
-  fakeTWCID: string;
-  wiringMaxAmpsAllTWCs: number;
-  wiringMaxAmpsPerTWC: number;
-  minAmpsPerTWC: number;
-  defaultVoltage: number;
-  numberOfPhases: number;
-  httpEnabled: boolean;
-  listenPort: number;
   cancelStopsCharging: boolean;
   /** Address of the dedicated listener; empty for every interface, like TWCManager. */
   listenHost: string | undefined;

@@ -1,6 +1,6 @@
 import type { NodeAPI, NodeDef } from 'node-red';
 import { SerialPort } from 'serialport';
-import { slaveWatts } from '../api/installation';
+import { chargerWatts } from '../api/installation';
 import { supplyOf } from '../api/status-view';
 import { SystemClock } from '../clock';
 import { ChargeHistory } from '../history/charge-history';
@@ -96,6 +96,7 @@ export = function register(RED: NodeAPI): void {
       this.warn(`twc-master: could not store settings: ${err}`),
     );
     this.saveState = () => store.save(policy.current, history.toJSON());
+    const saveSoon = (): void => store.saveSoon(policy.current, history.toJSON());
     let closed = false;
     let sampler: NodeJS.Timeout | undefined;
     let listener: ApiListener | undefined;
@@ -105,16 +106,11 @@ export = function register(RED: NodeAPI): void {
       if (closed) return;
       policy.restore(state.policy);
       history.restore(state.history, Date.now());
-      policy.onChange(() => store.saveSoon(policy.current, history.toJSON()));
+      policy.onChange(saveSoon);
       engine.start();
       sampler = setInterval(() => {
-        const snap = engine.snapshot();
-        const watts = snap.slaves.reduce(
-          (sum, s) =>
-            sum + slaveWatts(s.reportedAmpsActual, [s.voltsPhaseA, s.voltsPhaseB, s.voltsPhaseC], settings),
-          0,
-        );
-        if (history.record(Date.now(), watts)) store.saveSoon(policy.current, history.toJSON());
+        const watts = chargerWatts(engine.slaveSnapshots(), settings);
+        if (history.record(Date.now(), watts)) saveSoon();
       }, HISTORY_SAMPLE_MS);
     });
 

@@ -135,12 +135,6 @@ export class ChargePolicy implements AmpsPolicy {
     this.update({ generationW: generation, consumptionW: consumption });
   }
 
-  setNonScheduledAmps(amps: number): void {
-    const a = finiteNumber('nonScheduledAmpsMax', amps);
-    if (a < 0) throw new PolicyInputError('nonScheduledAmpsMax must not be negative');
-    this.update({ nonScheduledAmpsMax: a });
-  }
-
   /**
    * setScheduledChargingSettings. Fields left out keep their value. Disabling keeps the hours and days so
    * that enabling again needs no other field.
