@@ -1,28 +1,13 @@
 import assert from 'node:assert/strict';
 import helper from 'node-red-node-test-helper';
-import twcCommand from '../../src/nodes/twc-command';
+import { load, simulatorMaster, type Msg } from '../support/helper-flows';
 import { ChargePolicy } from '../../src/policy/charge-policy';
-import twcMaster from '../../src/nodes/twc-master';
-import twcStatus from '../../src/nodes/twc-status';
 import type { TwcMasterNode } from '../../src/nodes/master-node';
 import { waitFor } from '../support/pty';
 
 helper.init(require.resolve('node-red'));
 
-type Msg = { topic?: string; payload?: unknown; statusCode?: number };
-const NODES = [twcMaster, twcStatus, twcCommand];
-/** Flow objects carry our nodes' own properties, which the helper's types do not know. */
-const load = (flow: Record<string, unknown>[]): Promise<void> => helper.load(NODES, flow as never);
-const master = (extra: Record<string, unknown> = {}) => ({
-  id: 'm1',
-  type: 'twc-master',
-  transport: 'simulator',
-  simulatedSlaves: '4142:80:32,4243:32:0',
-  wiringMaxAmpsAllTWCs: 80,
-  wiringMaxAmpsPerTWC: 80,
-  minAmpsPerTWC: 12,
-  ...extra,
-});
+const master = simulatorMaster;
 
 /** Sends `msg` into node `id` and resolves with what the helper node after it receives. */
 function ask(id: string, msg: Msg): Promise<Msg> {

@@ -1,27 +1,13 @@
 import assert from 'node:assert/strict';
 import { ChargePolicy } from '../../src/policy/charge-policy';
 import helper from 'node-red-node-test-helper';
-import twcCommand from '../../src/nodes/twc-command';
-import twcMaster from '../../src/nodes/twc-master';
-import twcStatus from '../../src/nodes/twc-status';
+import { load, NODES, simulatorMaster, type Msg } from '../support/helper-flows';
 import type { TwcMasterNode } from '../../src/nodes/master-node';
 import { openPtyPair, waitFor } from '../support/pty';
 
 helper.init(require.resolve('node-red'));
 
-type Msg = { topic?: string; payload?: unknown; statusCode?: number };
-const load = (flow: Record<string, unknown>[]): Promise<void> =>
-  helper.load([twcMaster, twcStatus, twcCommand], flow as never);
-const master = (extra: Record<string, unknown> = {}) => ({
-  id: 'm1',
-  type: 'twc-master',
-  transport: 'simulator',
-  simulatedSlaves: '4142:80:32,4243:32:0',
-  wiringMaxAmpsAllTWCs: 80,
-  wiringMaxAmpsPerTWC: 80,
-  minAmpsPerTWC: 12,
-  ...extra,
-});
+const master = simulatorMaster;
 const statusFlow = (props: Record<string, unknown> = {}) => [
   master(),
   { id: 's1', type: 'twc-status', master: 'm1', wires: [['out']], ...props },
@@ -108,11 +94,7 @@ describe('twc-status (test helper)', function () {
   });
 
   it('answers 401 to http-in messages without the bus’s API token', async () => {
-    await helper.load(
-      [twcMaster, twcStatus, twcCommand] as never,
-      statusFlow() as never,
-      { m1: { apiToken: 'tok' } } as never,
-    );
+    await helper.load(NODES as never, statusFlow() as never, { m1: { apiToken: 'tok' } } as never);
     const res = {};
     const denied = await next({ topic: 'status', res, req: { headers: {} } } as Msg);
     assert.equal(denied.statusCode, 401);
