@@ -3,6 +3,9 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 
 const digest = (s: string): Buffer => createHash('sha256').update(s, 'utf8').digest();
 
+/** The 401 reason wherever the API token is missing or wrong (both ports, every node). */
+export const BEARER_REQUIRED = 'a valid "Authorization: Bearer <token>" header is required';
+
 /** `Authorization: Bearer <token>`, compared in constant time. */
 export function bearerMatches(header: string | undefined, token: string): boolean {
   const m = /^Bearer\s+(.+)$/i.exec(header ?? '');

@@ -1,6 +1,6 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { basicAuthChecker, bearerMatches, type BasicCredentials } from './http-auth';
+import { basicAuthChecker, BEARER_REQUIRED, bearerMatches, type BasicCredentials } from './http-auth';
 
 /** The slice of Node-RED the listener needs: its http-in app and what the deployed flows hold. */
 export interface HttpNodeHost {
@@ -181,7 +181,7 @@ export class ApiListener {
       sendJson(
         res,
         401,
-        { error: 'a valid "Authorization: Bearer <token>" header is required' },
+        { error: BEARER_REQUIRED },
         {
           'WWW-Authenticate': 'Bearer',
         },

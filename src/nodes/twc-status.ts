@@ -3,6 +3,7 @@ import { getActivePolicyAction, getConfig, getPolicy, getSlaveTWCs, getStatus } 
 import { pythonBytesRepr } from '../api/last-response';
 import type { MasterEvents } from '../master/types';
 import { hostUuid } from './host-uuid';
+import { BEARER_REQUIRED } from './http-auth';
 import { findMaster, forHttp, httpAllowed, type TwcMasterNode } from './master-node';
 import { busStatus } from './node-status';
 
@@ -127,7 +128,7 @@ export = function register(RED: NodeAPI): void {
     this.on('input', (msg: NodeMessageInFlow & { statusCode?: number }, send, done) => {
       if (!httpAllowed(master, msg)) {
         msg.statusCode = 401;
-        msg.payload = { error: 'a valid "Authorization: Bearer <token>" header is required' };
+        msg.payload = { error: BEARER_REQUIRED };
         forHttp(msg);
         send(msg);
         done();
