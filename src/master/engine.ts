@@ -13,16 +13,31 @@ import type { Transport, TransportStatus } from '../transport/transport';
 import { resolveMasterConfig, type MasterConfig } from './config';
 import { offerForHeartbeat } from './offers';
 import { nextQuery, nextQueryDueAt, type Query } from './queries';
+import type { Candidate } from './candidates';
 import type { SlaveRecord, SlaveSnapshot } from './slave-record';
 import { SlaveRegistry } from './slave-registry';
 import { formatTwcId } from './twcid';
-import { totalsOf, type BusStats, type MasterEvents, type MasterSnapshot, type MasterWarning } from './types';
+import {
+  totalsOf,
+  type BusAlert,
+  type BusStats,
+  type MasterEvents,
+  type MasterSnapshot,
+  type MasterWarning,
+} from './types';
 
 export interface MasterOptions {
   transport: Transport;
   clock?: Clock;
   config?: Partial<MasterConfig>;
   policy?: AmpsPolicy;
+}
+
+/** A reply we wait for before the bus is ours again. */
+interface Awaiting {
+  deadline: number;
+  isReply: (m: TwcMessage) => boolean;
+  onMissed?: (now: number) => void;
 }
 
 export class UnknownSlaveError extends Error {
@@ -35,6 +50,15 @@ const BYTE_MS = 10 / 9.6;
 const TURNAROUND_MS = 3;
 /** A frame arriving blocks our transmissions at most this long after its last byte. */
 const RX_BUSY_MS = 50;
+/**
+ * The longest we hold back one transmission for bytes arriving: the longest frame takes about 44 ms on
+ * the wire, so bytes beyond that are noise, and noise must never silence the heartbeats.
+ */
+const MAX_RX_HOLD_MS = 60;
+/** How long an ID collision keeps the bus's status red after the last announcement with our ID. */
+const ALERT_MS = 60_000;
+/** Warnings whose text names an ID that a flood can vary: throttled by their code, not their text. */
+const THROTTLED_BY_CODE = new Set<MasterWarning['code']>(['busFull', 'otherMaster']);
 /** Frames TWCManager does not keep as "the last TWC response". */
 const ROUTINE = new Set<TwcMessage['kind']>(['slaveLinkReady', 'slaveHeartbeat', 'kwhReport']);
 const LINK_READY_SEQUENCE = [
@@ -63,14 +87,21 @@ export class TwcMaster extends EventEmitter<MasterEvents> {
     echoes: 0,
     unknownMessages: 0,
     missedReplies: 0,
+    doubledReplies: 0,
     droppedWrites: 0,
     reconnects: 0,
   };
   private linkReadyQueue: ('masterLinkReady1' | 'masterLinkReady2')[] = [];
   private nextLinkReadyRoundAt = 0;
-  private awaiting: { deadline: number; isReply: (m: TwcMessage) => boolean } | undefined;
+  private nextLinkReadyAt = 0;
+  private lastCollisionReplayAt = Number.NEGATIVE_INFINITY;
+  private lastCollisionAt = Number.NEGATIVE_INFINITY;
+  private awaiting: Awaiting | undefined;
   private nextTxAt = 0;
   private lastRxByteAt = Number.NEGATIVE_INFINITY;
+  /** Since when a transmission has been held back for arriving bytes. */
+  private rxHoldSince: number | undefined;
+  private probedLast = false;
   private timer: TimerHandle | undefined;
   private timerAt = Number.POSITIVE_INFINITY;
   private running = false;
@@ -134,10 +165,6 @@ export class TwcMaster extends EventEmitter<MasterEvents> {
     return this.command('stopCharging', id);
   }
 
-  getSlave(id: TwcId): SlaveSnapshot | undefined {
-    return this.slaves.get(id)?.snapshot(this.clock.now(), this.config);
-  }
-
   /** The slaves alone: no call into the policy (which may itself ask for the slaves' voltages). */
   slaveSnapshots(): SlaveSnapshot[] {
     const now = this.clock.now();
@@ -153,7 +180,20 @@ export class TwcMaster extends EventEmitter<MasterEvents> {
       slaves,
       totals: totalsOf(slaves),
       stats: this.busStats(),
+      alerts: this.alerts(),
     };
+  }
+
+  /** Faults on the bus that need the installer: shown red until they have not been seen for a while. */
+  alerts(): BusAlert[] {
+    const now = this.clock.now();
+    const out: BusAlert[] = [];
+    for (const s of this.slaves.list())
+      if (s.isDuplicate(now))
+        out.push({ code: 'duplicateId', message: `two TWCs answer as ${formatTwcId(s.id)}` });
+    if (now - this.lastCollisionAt < ALERT_MS)
+      out.push({ code: 'idCollision', message: `a TWC uses our ID ${formatTwcId(this.config.fakeTWCID)}` });
+    return out;
   }
 
   /** The last frame that was not a routine link-ready, heartbeat or kWh report (getLastTWCResponse). */
@@ -219,7 +259,8 @@ export class TwcMaster extends EventEmitter<MasterEvents> {
   private handle(msg: TwcMessage, now: number): void {
     this.stats.framesIn++;
     this.emit('rx', msg);
-    if (this.awaiting?.isReply(msg)) {
+    const timely = this.awaiting?.isReply(msg) === true;
+    if (timely) {
       this.awaiting = undefined;
       this.schedule(now + TURNAROUND_MS);
     }
@@ -232,33 +273,75 @@ export class TwcMaster extends EventEmitter<MasterEvents> {
       if (msg.sender === this.config.fakeTWCID) this.stats.echoes++;
       else this.warn('otherMaster', `another master (${formatTwcId(msg.sender)}) is talking on the bus`);
     } else {
-      const outcome = this.slaves.reply(msg, now);
-      if (outcome?.kind === 'changed') this.emit('slaveChanged', outcome.slave.snapshot(now, this.config));
-      if (outcome?.kind === 'vin') this.emit('vin', outcome.slave.snapshot(now, this.config));
+      this.onReply(msg, now, timely);
     }
+  }
+
+  private onReply(msg: TwcMessage, now: number, timely: boolean): void {
+    const outcome = this.slaves.reply(msg, now, timely);
+    if (!outcome) return;
+    if (outcome.kind === 'full') {
+      this.warn(
+        'busFull',
+        `ignoring Wall Connector ${formatTwcId(outcome.id)}: at most ${this.config.maxSlaves} slaves share one master`,
+      );
+      return;
+    }
+    const { slave } = outcome;
+    const id = formatTwcId(slave.id);
+    switch (outcome.kind) {
+      case 'added':
+        this.onAdded(slave, now);
+        break;
+      case 'doubled':
+        this.stats.doubledReplies++;
+        break;
+      case 'duplicate':
+        this.warn(
+          'duplicateId',
+          `two Wall Connectors answer as ${id}: they get 0 A until one has another TWCID (see its rotary switch or restart it)`,
+        );
+        this.emit('slaveChanged', slave.snapshot(now, this.config));
+        break;
+      case 'changed':
+        this.emit('slaveChanged', slave.snapshot(now, this.config));
+        break;
+      case 'vin':
+        this.emit('vin', slave.snapshot(now, this.config));
+        break;
+    }
+  }
+
+  private onAdded(slave: SlaveRecord, now: number): void {
+    if (this.config.wiringMaxAmpsPerTWC > slave.maxAmps) {
+      const per = this.config.wiringMaxAmpsPerTWC;
+      this.warn(
+        'wiringAboveUnitMax',
+        `wiringMaxAmpsPerTWC (${per} A) is above what ${formatTwcId(slave.id)} supports (${slave.maxAmps} A); offering at most ${slave.capAmps(this.config)} A`,
+      );
+    }
+    this.emit('slaveAdded', slave.snapshot(now, this.config));
+    this.schedule(now);
   }
 
   private onLinkReady(msg: SlaveLinkReady, now: number): void {
     const outcome = this.slaves.linkReady(msg, now);
     const id = formatTwcId(msg.sender);
     if (outcome.kind === 'collision') {
-      // Replaying link-ready makes a slave with our ID pick a new one (§5.5).
+      this.lastCollisionAt = now;
       this.warn('idCollision', `a Wall Connector uses our ID ${id}; asking it to change`);
-      if (this.linkReadyQueue.length === 0) this.queueLinkReady(now);
+      // Replaying link-ready makes a unit with our ID pick a new one (twc-protocol.md §5.5). One that never
+      // does answers every replay, so replays are spaced like the idle rounds, never back to back.
+      const spaced = now - this.lastCollisionReplayAt >= this.config.linkReadyRepeatMs;
+      if (this.linkReadyQueue.length === 0 && spaced) {
+        this.lastCollisionReplayAt = now;
+        this.queueLinkReady(now);
+      }
     } else if (outcome.kind === 'full') {
       const max = this.config.maxSlaves;
       this.warn('busFull', `ignoring Wall Connector ${id}: at most ${max} slaves share one master`);
-    } else if (outcome.kind === 'added') {
-      const { slave } = outcome;
-      if (this.config.wiringMaxAmpsPerTWC > msg.maxAmps) {
-        const per = this.config.wiringMaxAmpsPerTWC;
-        this.warn(
-          'wiringAboveUnitMax',
-          `wiringMaxAmpsPerTWC (${per} A) is above what ${id} supports (${msg.maxAmps} A); offering at most ${slave.capAmps(this.config)} A`,
-        );
-      }
-      this.emit('slaveAdded', slave.snapshot(now, this.config));
-      this.schedule(now);
+    } else if (outcome.kind === 'candidate') {
+      this.wake();
     }
   }
 
@@ -299,38 +382,66 @@ export class TwcMaster extends EventEmitter<MasterEvents> {
     if (this.awaiting) {
       if (now < this.awaiting.deadline) return this.awaiting.deadline;
       this.stats.missedReplies++;
+      this.awaiting.onMissed?.(now);
       this.awaiting = undefined;
     }
-    if (this.decoder.receiving && now - this.lastRxByteAt < RX_BUSY_MS) return this.lastRxByteAt + RX_BUSY_MS;
     if (now < this.nextTxAt) return this.nextTxAt;
+    const next = this.nextAction(now);
+    if (typeof next === 'number') {
+      this.rxHoldSince = undefined;
+      return Math.max(Math.min(next, checkExpiry), now + 1);
+    }
+    const hold = this.rxHold(now);
+    if (hold !== undefined) return hold;
+    this.rxHoldSince = undefined;
+    return next();
+  }
+
+  /**
+   * What to send now (a function that sends it and returns when the bus is free), or when to look again.
+   * Heartbeats come first: whatever else is on the bus, every linked slave keeps its cadence (decision 2).
+   */
+  private nextAction(now: number): (() => number) | number {
+    let due: SlaveRecord | undefined;
+    for (const s of this.slaves.list()) if (!due || s.nextHeartbeatAt < due.nextHeartbeatAt) due = s;
+    if (due && due.nextHeartbeatAt <= now) return () => this.sendHeartbeat(due, now);
+    const nextHeartbeat = due?.nextHeartbeatAt ?? Number.POSITIVE_INFINITY;
 
     if (this.slaves.size === 0 && this.linkReadyQueue.length === 0 && now >= this.nextLinkReadyRoundAt) {
       this.queueLinkReady(now);
     }
-    const linkReady = this.linkReadyQueue.shift();
-    if (linkReady) {
-      this.transmit({ kind: linkReady, sender: this.config.fakeTWCID, sign: this.config.masterSign });
-      this.nextTxAt = now + this.config.linkReadySpacingMs;
-      return this.nextTxAt;
-    }
+    if (this.linkReadyQueue.length > 0 && now >= this.nextLinkReadyAt) return () => this.sendLinkReady(now);
 
-    let due: SlaveRecord | undefined;
-    for (const s of this.slaves.list()) if (!due || s.nextHeartbeatAt < due.nextHeartbeatAt) due = s;
-    if (due && due.nextHeartbeatAt <= now) {
-      return this.sendHeartbeat(due, now);
-    }
-    const nextHeartbeat = due?.nextHeartbeatAt ?? Number.POSITIVE_INFINITY;
+    // Anything that waits for a reply must be over before the next heartbeat is due.
+    // Probes and queries take turns, so that neither a flood of announcements nor the queries hold up
+    // the other.
     if (nextHeartbeat - now > this.config.replyTimeoutMs + 60) {
+      const candidate = this.slaves.hasRoom ? this.slaves.candidates.next(now) : undefined;
+      if (candidate && !this.probedLast) return () => this.sendProbe(candidate, now);
       const query = nextQuery(this.slaves.list(), now, this.config);
-      if (query) return this.sendQuery(query, now);
+      if (query) return () => this.sendQuery(query, now);
+      if (candidate) return () => this.sendProbe(candidate, now);
     }
-    const idleUntil = Math.min(
+    return Math.min(
       nextHeartbeat,
+      this.linkReadyQueue.length > 0 ? this.nextLinkReadyAt : Number.POSITIVE_INFINITY,
       Math.max(nextQueryDueAt(this.slaves.list()), now + TURNAROUND_MS),
+      this.slaves.hasRoom
+        ? Math.max(this.slaves.candidates.nextAt(), now + TURNAROUND_MS)
+        : Number.POSITIVE_INFINITY,
       this.slaves.size === 0 ? this.nextLinkReadyRoundAt : Number.POSITIVE_INFINITY,
-      checkExpiry,
     );
-    return Math.max(idleUntil, now + 1);
+  }
+
+  /**
+   * While a frame may be arriving we wait (never talk over a unit), but only as long as one frame takes
+   * from the moment we wanted to talk: a line full of noise must not silence the heartbeats.
+   */
+  private rxHold(now: number): number | undefined {
+    if (!this.decoder.receiving || now - this.lastRxByteAt >= RX_BUSY_MS) return undefined;
+    this.rxHoldSince ??= now;
+    const until = Math.min(this.lastRxByteAt + RX_BUSY_MS, this.rxHoldSince + MAX_RX_HOLD_MS);
+    return now < until ? until : undefined;
   }
 
   private expireSlaves(now: number): void {
@@ -352,8 +463,8 @@ export class TwcMaster extends EventEmitter<MasterEvents> {
       this.slaves.reservations(now),
     );
     const setLimit = slave.version === 1 ? HeartbeatCommand.SetLimitV1 : HeartbeatCommand.SetLimitV2;
-    // Resend the limit until the slave echoes it; 0 is always sent explicitly (§6.1).
-    const command = amps !== slave.reportedAmpsMax || amps === 0 ? setLimit : HeartbeatCommand.KeepAlive;
+    // A set-limit until the unit shows it obeys it: every lowering goes out, and again, until echoed.
+    const command = slave.wire.needsSetLimit(amps) ? setLimit : HeartbeatCommand.KeepAlive;
     const heartbeat: MasterHeartbeat = {
       kind: 'masterHeartbeat',
       sender: this.config.fakeTWCID,
@@ -365,8 +476,11 @@ export class TwcMaster extends EventEmitter<MasterEvents> {
     };
     slave.nextHeartbeatAt = now + this.config.heartbeatIntervalMs;
     slave.heartbeatsSent++;
-    const changed = amps !== slave.lastAmpsOffered;
-    slave.lastAmpsOffered = amps;
+    const before = [slave.wire.sentAmps, slave.wire.inForceAmps];
+    // Recorded even if the write fails: a lowering keeps the old limit in force anyway, and a raise that
+    // never left only makes the others' room smaller until it is echoed.
+    if (command !== HeartbeatCommand.KeepAlive) slave.wire.sent(amps);
+    const changed = before[0] !== slave.wire.sentAmps || before[1] !== slave.wire.inForceAmps;
     const deadline = now + this.transmit(heartbeat) * BYTE_MS + this.config.replyTimeoutMs;
     this.awaiting = { deadline, isReply: (m) => m.kind === 'slaveHeartbeat' && m.sender === slave.id };
     if (changed) this.emit('offer', slave.snapshot(now, this.config));
@@ -374,7 +488,43 @@ export class TwcMaster extends EventEmitter<MasterEvents> {
   }
 
   /** Returns when the bus is free again. */
+  private sendLinkReady(now: number): number {
+    const kind = this.linkReadyQueue.shift()!;
+    const length = this.transmit({ kind, sender: this.config.fakeTWCID, sign: this.config.masterSign });
+    this.nextLinkReadyAt = now + this.config.linkReadySpacingMs;
+    this.nextTxAt = now + length * BYTE_MS + TURNAROUND_MS;
+    return this.nextTxAt;
+  }
+
+  /**
+   * A keep-alive heartbeat to an announced unit: one that answers takes a slot (CandidatePool). A
+   * keep-alive changes no limit, so a unit coming back keeps what it may still be drawing (its reserve).
+   */
+  private sendProbe(candidate: Candidate, now: number): number {
+    const { id } = candidate;
+    this.slaves.candidates.probed(id);
+    this.probedLast = true;
+    const probe: MasterHeartbeat = {
+      kind: 'masterHeartbeat',
+      sender: this.config.fakeTWCID,
+      receiver: id,
+      command: HeartbeatCommand.KeepAlive,
+      amps: 0,
+      masterPluggedIn: false,
+      version: candidate.version,
+    };
+    const deadline = now + this.transmit(probe) * BYTE_MS + this.config.replyTimeoutMs;
+    this.awaiting = {
+      deadline,
+      isReply: (m) => m.kind === 'slaveHeartbeat' && m.sender === id,
+      onMissed: (at) => this.slaves.candidates.missed(id, at),
+    };
+    return deadline;
+  }
+
+  /** Returns when the bus is free again. */
   private sendQuery(query: Query, now: number): number {
+    this.probedLast = false;
     const busy = this.transmit(query.request) * BYTE_MS;
     if (query.isReply) {
       const deadline = now + busy + this.config.replyTimeoutMs;
@@ -410,9 +560,10 @@ export class TwcMaster extends EventEmitter<MasterEvents> {
   /** Emits a warning, at most once a minute for the same text. */
   private warn(code: MasterWarning['code'], message: string): void {
     const now = this.clock.now();
-    const last = this.warnedAt.get(message);
+    const key = THROTTLED_BY_CODE.has(code) ? code : message;
+    const last = this.warnedAt.get(key);
     if (last !== undefined && now - last < 60000) return;
-    this.warnedAt.set(message, now);
+    this.warnedAt.set(key, now);
     this.emit('warning', { code, message });
   }
 }

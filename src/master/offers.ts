@@ -5,7 +5,8 @@ import { withSpike } from './spike';
 
 /**
  * The amps for `slave`'s next heartbeat: its share of what is available, through the spike rule, then
- * cut to what the wiring allows beside what the other slaves were last sent.
+ * cut to what the wiring allows beside the limits in force for the others (WireLimit) and the reserves of
+ * dropped units. A TWCID shared by two units gets 0: both would obey it.
  */
 export function offerForHeartbeat(
   slave: SlaveRecord,
@@ -22,22 +23,24 @@ export function offerForHeartbeat(
       id: s.id,
       capAmps: s.capAmps(config),
       minAmps: s.minAmps(config),
-      wantsPower: s.wantsPower(),
+      wantsPower: s.wantsPower() && !s.isDuplicate(now),
       charging: s.charging,
     })),
     Math.max(0, Math.min(availableAmps, config.wiringMaxAmpsAllTWCs - held)),
     config,
   );
   const wanted = withSpike(slave, shares.get(slave.id) ?? 0, now, config);
-  const wire = (s: SlaveRecord): WireSlave => ({
+  const wire = (s: SlaveRecord, amps: number): WireSlave => ({
     id: s.id,
     capAmps: s.capAmps(config),
     minAmps: s.minAmps(config),
-    offeredAmps: s.lastAmpsOffered,
+    offeredAmps: amps,
   });
   const others = [
-    ...all.filter((s) => s !== slave).map(wire),
+    ...all.filter((s) => s !== slave).map((s) => wire(s, s.wire.inForceAmps)),
     ...reserved.map((r) => ({ id: r.id, capAmps: r.amps, minAmps: 0, offeredAmps: r.amps })),
   ];
-  return safeWireOffer(wire(slave), wanted, others, config);
+  // Its own unconfirmed higher limit takes no room: a new limit up to it adds nothing to the sum, and one
+  // above it replaces it. What it keeps when a raise does not fit is what it was last sent.
+  return safeWireOffer(wire(slave, slave.wire.sentAmps), wanted, others, config);
 }

@@ -7,6 +7,7 @@ import {
 } from '../protocol/messages';
 import type { MasterConfig } from './config';
 import { formatTwcId } from './twcid';
+import { WireLimit } from './wire-limit';
 
 /** What the views see of one slave; plain data, safe to hand out. */
 export interface SlaveSnapshot {
@@ -20,7 +21,10 @@ export interface SlaveSnapshot {
   capAmps: number;
   reportedAmpsMax: number;
   reportedAmpsActual: number;
+  /** The limit in force on the wire (see WireLimit): what the unit may be drawing under. */
   lastAmpsOffered: number;
+  /** The last set-limit sent. */
+  lastAmpsSent: number;
   carConnected: boolean;
   charging: boolean;
   chargingStopped: boolean;
@@ -34,6 +38,8 @@ export interface SlaveSnapshot {
   firmwareVersion: string;
   heartbeatsSent: number;
   repliesReceived: number;
+  /** Two different answers to one heartbeat were heard lately: two units share this TWCID. */
+  duplicateId: boolean;
 }
 
 /** Firmware minimum current: 5 A on protocol 1, 6 A on 2, 1 A once a three-phase supply is seen (§6.2). */
@@ -44,12 +50,21 @@ function firmwareMinAmps(version: ProtocolVersion, threePhase: boolean): number 
 
 const NO_CAR_STATES: ReadonlySet<number> = new Set([SlaveState.Ready, SlaveState.Error]);
 
+/**
+ * How long a TWCID stays marked as shared by two units after the last pair of different answers. Its
+ * units get 0 A meanwhile: both obey the one limit, so the wiring sum could not be kept.
+ */
+export const DUPLICATE_HOLD_MS = 60_000;
+
+/** What a second reply to one heartbeat was. */
+export type SecondReply = 'none' | 'doubled' | 'duplicate';
+
 /** The master's knowledge of one slave, updated from what it sends. */
 export class SlaveRecord {
   state: number = SlaveState.Ready;
   reportedAmpsMax = 0;
   reportedAmpsActual = 0;
-  lastAmpsOffered = 0;
+  readonly wire: WireLimit;
   chargingStopped = false;
   lifetimeKwh = 0;
   volts: [number, number, number] = [0, 0, 0];
@@ -59,6 +74,12 @@ export class SlaveRecord {
   firmwareVersion = '';
   heartbeatsSent = 0;
   repliesReceived = 0;
+  /** Until when this TWCID counts as shared by two units. */
+  duplicateUntil = Number.NEGATIVE_INFINITY;
+  /** heartbeatsSent when the last reply came, its time and content: a second answer is told from these. */
+  private answered = -1;
+  private answeredAt = Number.NEGATIVE_INFINITY;
+  private answer = '';
   lastRxAt: number;
   nextHeartbeatAt: number;
   nextKwhAt: number;
@@ -80,7 +101,9 @@ export class SlaveRecord {
     public maxAmps: number,
     public version: ProtocolVersion,
     now: number,
+    inForceAmps = 0,
   ) {
+    this.wire = new WireLimit(inForceAmps);
     this.lastRxAt = now;
     this.nextHeartbeatAt = now;
     this.nextKwhAt = now;
@@ -88,6 +111,15 @@ export class SlaveRecord {
 
   get carConnected(): boolean {
     return !NO_CAR_STATES.has(this.state);
+  }
+
+  /** The limit in force on the wire. */
+  get lastAmpsOffered(): number {
+    return this.wire.inForceAmps;
+  }
+
+  isDuplicate(now: number): boolean {
+    return now < this.duplicateUntil;
   }
 
   get charging(): boolean {
@@ -107,8 +139,29 @@ export class SlaveRecord {
     return (this.carConnected || this.charging) && !this.chargingStopped;
   }
 
-  /** Applies a heartbeat reply; returns true when something the views show has changed. */
-  applyHeartbeat(hb: SlaveHeartbeat, now: number): boolean {
+  /**
+   * Tells a second answer to the same heartbeat from the first. A unit answers at once (twc-protocol.md
+   * §7.1), so two answers within the reply window are two units, unless they are the same bytes (a bus
+   * that repeats frames). Late replies come one per heartbeat and are not mistaken for a second unit.
+   */
+  secondReply(hb: SlaveHeartbeat, now: number, windowMs: number): SecondReply {
+    const content = `${hb.state}/${hb.limitAmps}/${hb.actualAmps}`;
+    const second = this.answered === this.heartbeatsSent && now - this.answeredAt <= windowMs;
+    const same = content === this.answer;
+    this.answered = this.heartbeatsSent;
+    this.answeredAt = now;
+    this.answer = content;
+    if (!second) return 'none';
+    if (same) return 'doubled';
+    this.duplicateUntil = now + DUPLICATE_HOLD_MS;
+    return 'duplicate';
+  }
+
+  /**
+   * Applies a heartbeat reply (`timely`: within the reply window of our latest heartbeat to it); returns
+   * true when something the views show has changed.
+   */
+  applyHeartbeat(hb: SlaveHeartbeat, now: number, timely = false): boolean {
     const wasConnected = this.carConnected || this.charging;
     const changed =
       hb.state !== this.state ||
@@ -117,6 +170,7 @@ export class SlaveRecord {
     this.state = hb.state;
     this.reportedAmpsMax = hb.limitAmps;
     this.reportedAmpsActual = hb.actualAmps;
+    this.wire.replied(hb.limitAmps, hb.actualAmps, timely);
     this.lastRxAt = now;
     this.repliesReceived++;
     const connected = this.carConnected || this.charging;
@@ -183,6 +237,7 @@ export class SlaveRecord {
       reportedAmpsMax: this.reportedAmpsMax,
       reportedAmpsActual: this.reportedAmpsActual,
       lastAmpsOffered: this.lastAmpsOffered,
+      lastAmpsSent: this.wire.sentAmps,
       carConnected: this.carConnected,
       charging: this.charging,
       chargingStopped: this.chargingStopped,
@@ -196,6 +251,7 @@ export class SlaveRecord {
       firmwareVersion: this.firmwareVersion,
       heartbeatsSent: this.heartbeatsSent,
       repliesReceived: this.repliesReceived,
+      duplicateId: this.isDuplicate(now),
     };
   }
 

@@ -1,24 +1,34 @@
-import type { SlaveLinkReady, TwcId, TwcMessage } from '../protocol/messages';
+import type { SlaveHeartbeat, SlaveLinkReady, TwcId, TwcMessage } from '../protocol/messages';
+import { CandidatePool, type Candidate } from './candidates';
 import type { MasterConfig } from './config';
 import { SlaveRecord } from './slave-record';
 
 export type LinkReadyOutcome =
-  | { kind: 'collision' }
-  | { kind: 'known'; slave: SlaveRecord }
-  | { kind: 'full' }
-  | { kind: 'added'; slave: SlaveRecord };
+  { kind: 'collision' } | { kind: 'known'; slave: SlaveRecord } | { kind: 'full' } | { kind: 'candidate' };
 
-export type ReplyOutcome = { kind: 'changed' | 'vin'; slave: SlaveRecord } | undefined;
+export type ReplyOutcome =
+  | { kind: 'changed' | 'vin' | 'added' | 'doubled' | 'duplicate'; slave: SlaveRecord }
+  | { kind: 'full'; id: TwcId }
+  | undefined;
 
-/** The slaves we heartbeat, keyed by TWCID, in the order they joined; updated from what they send. */
 /** How long a dropped slave's last offer stays reserved (the car faults 20–30 s after losing its master). */
 export const DROPPED_RESERVE_MS = 30_000;
 
+/**
+ * The slaves we heartbeat, keyed by TWCID, in the order they joined, and the announced units waiting for
+ * a slot; updated from what they send.
+ */
 export class SlaveRegistry {
   private readonly slaves = new Map<TwcId, SlaveRecord>();
   private readonly reserved = new Map<TwcId, { amps: number; until: number }>();
+  readonly candidates = new CandidatePool();
 
   constructor(private readonly config: MasterConfig) {}
+
+  /** A slot is free for a new unit. */
+  get hasRoom(): boolean {
+    return this.slaves.size < this.config.maxSlaves;
+  }
 
   get size(): number {
     return this.slaves.size;
@@ -37,34 +47,45 @@ export class SlaveRegistry {
     if (msg.sender === this.config.fakeTWCID) return { kind: 'collision' };
     const known = this.slaves.get(msg.sender);
     if (known) {
+      // A linked unit's max and protocol are what it linked with: a real one changes neither without a
+      // restart (which drops it first), and a garbled or forged announcement must not raise its cap.
       known.lastRxAt = now;
-      known.version = msg.version;
-      known.maxAmps = msg.maxAmps;
       known.sign = msg.sign;
       return { kind: 'known', slave: known };
     }
     // Never swap out a linked slave for a newcomer: a fourth unit is reported, not served (decision 4).
-    if (this.slaves.size >= this.config.maxSlaves) return { kind: 'full' };
-    const slave = new SlaveRecord(msg.sender, msg.sign, msg.maxAmps, msg.version, now);
-    // A unit coming back may still draw what it was last offered: start from that, not from 0.
-    const held = this.reserved.get(slave.id);
-    if (held) {
-      slave.lastAmpsOffered = held.amps;
-      this.reserved.delete(slave.id);
-    }
-    this.slaves.set(slave.id, slave);
-    return { kind: 'added', slave };
+    if (!this.hasRoom) return { kind: 'full' };
+    this.candidates.announce(msg, now);
+    return { kind: 'candidate' };
   }
 
-  /** Applies what a known slave reports; undefined when it is not ours or changes nothing the views show. */
-  reply(msg: TwcMessage, now: number): ReplyOutcome {
+  /** A candidate answered its probe: it takes a slot. */
+  private promote(c: Candidate, now: number): SlaveRecord {
+    // A unit coming back may still draw what it was last offered: start from that, not from 0.
+    const held = this.reserved.get(c.id);
+    this.reserved.delete(c.id);
+    const slave = new SlaveRecord(c.id, c.sign, c.maxAmps, c.version, now, held?.amps ?? 0);
+    this.slaves.set(slave.id, slave);
+    return slave;
+  }
+
+  /**
+   * Applies what a known slave reports; undefined when it is not ours or changes nothing the views show.
+   * A heartbeat reply from a candidate we probed links it, however late it comes (a slow unit is a unit).
+   */
+  reply(msg: TwcMessage, now: number, timely = false): ReplyOutcome {
     if (!('sender' in msg)) return undefined;
     const slave = this.slaves.get(msg.sender);
-    if (!slave) return undefined;
+    if (!slave) return msg.kind === 'slaveHeartbeat' ? this.probeAnswered(msg, now) : undefined;
     switch (msg.kind) {
-      case 'slaveHeartbeat':
+      case 'slaveHeartbeat': {
         if (msg.receiver !== this.config.fakeTWCID) return undefined;
-        return slave.applyHeartbeat(msg, now) ? { kind: 'changed', slave } : undefined;
+        const second = slave.secondReply(msg, now, this.config.replyTimeoutMs);
+        if (second === 'doubled') return { kind: 'doubled', slave };
+        const changed = slave.applyHeartbeat(msg, now, timely);
+        if (second === 'duplicate') return { kind: 'duplicate', slave };
+        return changed ? { kind: 'changed', slave } : undefined;
+      }
       case 'kwhReport':
         slave.applyKwh(msg, now);
         return undefined;
@@ -79,6 +100,14 @@ export class SlaveRegistry {
     }
   }
 
+  private probeAnswered(msg: SlaveHeartbeat, now: number): ReplyOutcome {
+    if (msg.receiver !== this.config.fakeTWCID || !this.candidates.wasProbed(msg.sender)) return undefined;
+    if (!this.hasRoom) return { kind: 'full', id: msg.sender };
+    const slave = this.promote(this.candidates.take(msg.sender)!, now);
+    slave.applyHeartbeat(msg, now);
+    return { kind: 'added', slave };
+  }
+
   /**
    * Removes and returns the slaves silent for longer than the timeout. A silent unit may still hear us and
    * draw its last offer (a car only faults 20–30 s after its master goes quiet, twc-protocol.md §5.4), so
@@ -89,8 +118,8 @@ export class SlaveRegistry {
     const gone = this.list().filter((s) => now - s.lastRxAt > this.config.slaveTimeoutMs);
     for (const s of gone) {
       this.slaves.delete(s.id);
-      if (s.lastAmpsOffered > 0)
-        this.reserved.set(s.id, { amps: s.lastAmpsOffered, until: now + DROPPED_RESERVE_MS });
+      const amps = s.wire.inForceAmps;
+      if (amps > 0) this.reserved.set(s.id, { amps, until: now + DROPPED_RESERVE_MS });
     }
     return gone;
   }

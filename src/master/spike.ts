@@ -26,7 +26,7 @@ export function withSpike(slave: SlaveRecord, target: number, now: number, confi
     slave.spikeStartedAt = undefined;
     return target;
   }
-  const raising = target > slave.lastAmpsOffered && target > slave.reportedAmpsMax;
+  const raising = target > slave.wire.sentAmps && target > slave.reportedAmpsMax;
   if (raising && slave.carConnected) {
     slave.spikeStartedAt = now;
     return spike;

@@ -14,6 +14,8 @@ export interface BusStats {
   unknownMessages: number;
   /** Addressed requests whose reply did not come in time. */
   missedReplies: number;
+  /** The same reply heard twice for one heartbeat (a bus that repeats frames). */
+  doubledReplies: number;
   /** Writes attempted while the transport was not open. */
   droppedWrites: number;
   reconnects: number;
@@ -36,10 +38,23 @@ export interface MasterSnapshot {
   slaves: SlaveSnapshot[];
   totals: MasterTotals;
   stats: BusStats;
+  /** Faults the installer must fix, while they last. */
+  alerts: BusAlert[];
+}
+
+export interface BusAlert {
+  code: 'duplicateId' | 'idCollision';
+  message: string;
 }
 
 export type WarningCode =
-  'idCollision' | 'busFull' | 'otherMaster' | 'wiringAboveUnitMax' | 'refusedCommand' | 'internalError';
+  | 'idCollision'
+  | 'duplicateId'
+  | 'busFull'
+  | 'otherMaster'
+  | 'wiringAboveUnitMax'
+  | 'refusedCommand'
+  | 'internalError';
 
 export interface MasterWarning {
   code: WarningCode;

@@ -11,6 +11,8 @@ export function busStatus(snapshot: MasterSnapshot): NodeStatus {
     return { fill: 'red', shape: 'ring', text: `port error: ${detail}` };
   }
   if (transport.state !== 'open') return { fill: 'grey', shape: 'ring', text: 'connecting…' };
+  const alert = snapshot.alerts[0];
+  if (alert) return { fill: 'red', shape: 'ring', text: alert.message };
   if (totals.slaves === 0) return { fill: 'yellow', shape: 'ring', text: 'no TWC answering' };
   const amps = Math.round(totals.reportedAmpsActual);
   return {

@@ -41,6 +41,7 @@ function slave(id: string, extra: Partial<SlaveSnapshot> = {}): SlaveSnapshot {
     reportedAmpsMax: 0,
     reportedAmpsActual: 0,
     lastAmpsOffered: 0,
+    lastAmpsSent: 0,
     carConnected: false,
     charging: false,
     chargingStopped: false,
@@ -54,6 +55,7 @@ function slave(id: string, extra: Partial<SlaveSnapshot> = {}): SlaveSnapshot {
     firmwareVersion: '',
     heartbeatsSent: 1,
     repliesReceived: 1,
+    duplicateId: false,
     ...extra,
   };
 }
@@ -74,9 +76,11 @@ function snapshot(slaves: SlaveSnapshot[]): MasterSnapshot {
       echoes: 0,
       unknownMessages: 0,
       missedReplies: 0,
+      doubledReplies: 0,
       droppedWrites: 0,
       reconnects: 0,
     },
+    alerts: [],
   };
 }
 

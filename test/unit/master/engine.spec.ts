@@ -37,22 +37,31 @@ describe('TwcMaster under a fake clock', () => {
     assert.equal(bus.sent.length, 20, 'the sequence is repeated while no slave is known');
   });
 
-  it('adds a slave from its link-ready and heartbeats it at once, at its own protocol length', () => {
+  it('probes an announced unit with a keep-alive, then links and heartbeats it at once, at its own length', () => {
     const { clock, bus, master, transport } = setup();
+    const added: { id: number; at: number }[] = [];
+    master.on('slaveAdded', (s) => added.push({ id: s.id, at: clock.now() }));
     bus.add(0x4142, { version: 2 });
     bus.add(0x2019, { version: 1, maxAmps: 32 });
     master.start();
     clock.advance(1100);
     bus.linkReady(0x4142);
     clock.advance(1);
-    const hb = bus.heartbeatsTo(0x4142);
-    assert.equal(hb.length, 1);
+    const probe = bus.heartbeatsTo(0x4142);
+    assert.equal(probe.length, 1);
+    assert.deepEqual(probe[0].msg, { ...probe[0].msg, command: 0, amps: 0 }, 'a keep-alive sets no limit');
     assert.equal(transport.writes.at(-1)?.length, 18, 'v2: 16-byte message, 18 on the wire');
+    assert.deepEqual(master.snapshot().slaves, [], 'no slot before it answers');
+    clock.advance(10);
+    assert.deepEqual(added, [{ id: 0x4142, at: probe[0].at + 5 }], 'linked by its answer');
+    assert.equal(bus.heartbeatsTo(0x4142).length, 2, 'and heartbeated straight away');
+    assert.equal(bus.heartbeatsTo(0x4142)[1].at, probe[0].at + 5);
     bus.linkReady(0x2019);
     clock.advance(300);
     const v1 = bus.heartbeatsTo(0x2019);
-    assert.equal(v1.length, 1);
+    assert.equal(v1.length, 2);
     assert.equal(v1[0].msg.kind === 'masterHeartbeat' && v1[0].msg.version, 1);
+    assert.equal(v1[1].msg.kind === 'masterHeartbeat' && v1[1].msg.version, 1);
     assert.deepEqual(
       master.snapshot().slaves.map((s) => [s.TWCID, s.version, s.maxAmps]),
       [
@@ -70,7 +79,11 @@ describe('TwcMaster under a fake clock', () => {
     for (const id of [0x1111, 0x2222, 0x3333]) bus.linkReady(id);
     clock.advance(20000);
     for (const id of [0x1111, 0x2222, 0x3333]) {
-      const times = bus.heartbeatsTo(id).map((s) => s.at);
+      // The first is the probe that linked it.
+      const times = bus
+        .heartbeatsTo(id)
+        .slice(1)
+        .map((s) => s.at);
       assert.ok(
         times.length >= 19 && times.length <= 21,
         `${id.toString(16)}: ${times.length} heartbeats in 20 s`,
@@ -83,7 +96,9 @@ describe('TwcMaster under a fake clock', () => {
     const order = bus.sent
       .filter((s) => s.msg.kind === 'masterHeartbeat')
       .map((s) => (s.msg as { receiver: number }).receiver);
-    assert.deepEqual(order.slice(3, 9), [0x1111, 0x2222, 0x3333, 0x1111, 0x2222, 0x3333]);
+    // Probe and first heartbeat of each, then the round robin.
+    assert.deepEqual(order.slice(0, 6), [0x1111, 0x1111, 0x2222, 0x2222, 0x3333, 0x3333]);
+    assert.deepEqual(order.slice(6, 12), [0x1111, 0x2222, 0x3333, 0x1111, 0x2222, 0x3333]);
   });
 
   it('drops a slave that stops answering after 26 s and starts linking again', () => {
@@ -133,8 +148,13 @@ describe('TwcMaster under a fake clock', () => {
       master.snapshot().slaves.map((s) => s.id),
       [1, 2, 3],
     );
+    // Real units announce again every 10 s; a fourth one doing so is reported, once a minute at most.
+    for (let i = 0; i < 3; i++) {
+      bus.linkReady(4);
+      clock.advance(10000);
+    }
     assert.equal(warnings.filter((w) => w.code === 'busFull').length, 1);
-    assert.equal(bus.heartbeatsTo(4).length, 0);
+    assert.equal(bus.heartbeatsTo(4).length, 0, 'never probed, never heartbeated');
   });
 
   it('sends the limit with 05 to protocol 1 and 09 to protocol 2, then keep-alives once echoed', () => {
@@ -152,12 +172,14 @@ describe('TwcMaster under a fake clock', () => {
       [2, 0x09],
     ]) {
       const msgs = bus.heartbeatsTo(id).map((s) => s.msg as { command: number; amps: number });
-      assert.deepEqual(msgs[0], { ...msgs[0], command: cmd, amps: 0 }, 'no car known before the first reply');
-      assert.deepEqual(
-        msgs[1],
-        { ...msgs[1], command: cmd, amps: 20 },
-        'the car waiting in state 04 gets its share',
+      assert.deepEqual(msgs[0], { ...msgs[0], command: 0, amps: 0 }, 'the probe sets no limit');
+      const limits = msgs.slice(1).filter((m) => m.command !== 0);
+      assert.ok(limits.length >= 1);
+      assert.ok(
+        limits.every((m) => m.command === cmd),
+        `${id}: ${limits.map((m) => m.command).join(',')}`,
       );
+      assert.equal(limits.at(-1)?.amps, 20, 'the car waiting in state 04 gets its share');
       assert.deepEqual(msgs.at(-1), { ...msgs.at(-1), command: 0, amps: 0 }, 'keep-alive once echoed');
     }
   });
@@ -257,8 +279,11 @@ describe('TwcMaster under a fake clock', () => {
     transport.setState('open');
     clock.advance(1200);
     const kinds = bus.sent.slice(before).map((s) => s.msg.kind);
-    assert.equal(kinds[0], 'masterLinkReady1');
-    assert.ok(kinds.includes('masterHeartbeat'));
+    assert.equal(kinds[0], 'masterHeartbeat', 'the linked slave first: its car must not fault');
+    assert.deepEqual(
+      kinds.filter((k) => k.startsWith('masterLinkReady')),
+      [...Array(5).fill('masterLinkReady1'), ...Array(5).fill('masterLinkReady2')],
+    );
     assert.equal(master.busStats().reconnects, 1);
   });
 });

@@ -8,9 +8,22 @@ export interface ScriptedSlave {
   version: ProtocolVersion;
   maxAmps: number;
   state: number;
+  /** The limit it reports (bytes 7-8 of its reply). */
   limit: number;
   actual: number;
   silent: boolean;
+  /** Faults: the reply reports the limit from before the last change; replies come this late; twice. */
+  staleEcho?: boolean;
+  replyDelayMs?: number;
+  doubled?: boolean;
+  /** Of the frames addressed to it, every lossEvery-th is not heard. */
+  lossEvery?: number;
+  /** A second unit with the same TWCID answers too, drawing this much. */
+  twinActual?: number;
+  /** What the unit really obeys: the last set-limit it heard, and when it last heard a heartbeat. */
+  obeyed: number;
+  heardAt: number;
+  heard: number;
 }
 
 export interface Sent {
@@ -44,6 +57,9 @@ export class ScriptedSlaves {
       limit: 0,
       actual: 0,
       silent: false,
+      obeyed: 0,
+      heardAt: Number.NEGATIVE_INFINITY,
+      heard: 0,
       ...options,
     };
     this.slaves.set(id, slave);
@@ -60,6 +76,9 @@ export class ScriptedSlaves {
     this.transport.receive(encodeFrame(msg));
   }
 
+  /** Called after every master frame the slaves have taken in (for monitors). */
+  onFrame: ((msg: TwcMessage) => void) | undefined;
+
   sentKinds(): string[] {
     return this.sent.map((s) => s.msg.kind);
   }
@@ -72,21 +91,38 @@ export class ScriptedSlaves {
     for (const raw of this.decoder.push(bytes)) {
       const msg = decodeMessage(raw);
       this.sent.push({ at: this.clock.now(), msg });
-      if (msg.kind !== 'masterHeartbeat') continue;
+      if (msg.kind !== 'masterHeartbeat') {
+        this.onFrame?.(msg);
+        continue;
+      }
       const slave = this.slaves.get(msg.receiver);
-      if (!slave || slave.silent) continue;
-      if ((msg.command === 0x05 || msg.command === 0x09) && slave.state !== 0) slave.limit = msg.amps;
-      this.clock.setTimeout(() => {
-        this.send({
-          kind: 'slaveHeartbeat',
-          sender: slave.id,
-          receiver: msg.sender,
-          state: slave.state,
-          limitAmps: slave.limit,
-          actualAmps: Math.min(slave.actual, slave.limit),
-          version: slave.version,
-        });
-      }, this.replyDelayMs);
+      if (slave && !(slave.lossEvery && ++slave.heard % slave.lossEvery === 0)) this.hear(slave, msg);
+      this.onFrame?.(msg);
     }
+  }
+
+  private hear(slave: ScriptedSlave, msg: TwcMessage & { kind: 'masterHeartbeat' }): void {
+    slave.heardAt = this.clock.now();
+    const before = slave.obeyed;
+    if (msg.command === 0x05 || msg.command === 0x09) {
+      slave.obeyed = msg.amps;
+      if (slave.state !== 0) slave.limit = slave.staleEcho && msg.amps !== before ? before : msg.amps;
+    }
+    if (slave.silent) return;
+    const reply = (actual: number): void =>
+      this.send({
+        kind: 'slaveHeartbeat',
+        sender: slave.id,
+        receiver: msg.sender,
+        state: slave.state,
+        limitAmps: slave.limit,
+        // It draws under what it obeys; the reported limit caps it too unless that report is stale.
+        actualAmps: Math.min(actual, slave.obeyed, slave.staleEcho ? Infinity : slave.limit),
+        version: slave.version,
+      });
+    const at = slave.replyDelayMs ?? this.replyDelayMs;
+    this.clock.setTimeout(() => reply(slave.actual), at);
+    if (slave.doubled) this.clock.setTimeout(() => reply(slave.actual), at + 20);
+    if (slave.twinActual !== undefined) this.clock.setTimeout(() => reply(slave.twinActual!), at + 25);
   }
 }

@@ -137,7 +137,7 @@ describe('policies driving the engine (fast-check)', function () {
             clock.advance(1100);
             const latest = policy.availableAmps();
             const allowed = Math.min(Math.max(earlier, latest), wiringAll);
-            const offers = master.snapshot().slaves.map((s) => s.lastAmpsOffered);
+            const offers = master.snapshot().slaves.map((s) => s.lastAmpsSent);
             const sum = offers.reduce((a, b) => a + b, 0);
             assert.ok(sum <= allowed + 1e-9, `offers ${offers.join('+')} above the policy's ${allowed} A`);
             if (allowed < minAmps) assert.equal(sum, 0, `offers ${offers.join('+')} with only ${allowed} A`);
