@@ -15,6 +15,8 @@ export interface ScriptedSlave {
   /** Faults: the reply reports the limit from before the last change; replies come this late; twice. */
   staleEcho?: boolean;
   replyDelayMs?: number;
+  /** Reply delays taken in turn (a unit whose lateness varies); overrides replyDelayMs. */
+  replyDelays?: number[];
   doubled?: boolean;
   /** Of the frames addressed to it, every lossEvery-th is not heard. */
   lossEvery?: number;
@@ -96,7 +98,7 @@ export class ScriptedSlaves {
         continue;
       }
       const slave = this.slaves.get(msg.receiver);
-      if (slave && !(slave.lossEvery && ++slave.heard % slave.lossEvery === 0)) this.hear(slave, msg);
+      if (slave && !(++slave.heard % (slave.lossEvery ?? Infinity) === 0)) this.hear(slave, msg);
       this.onFrame?.(msg);
     }
   }
@@ -106,7 +108,9 @@ export class ScriptedSlaves {
     const before = slave.obeyed;
     if (msg.command === 0x05 || msg.command === 0x09) {
       slave.obeyed = msg.amps;
-      if (slave.state !== 0) slave.limit = slave.staleEcho && msg.amps !== before ? before : msg.amps;
+      // A stale echo stays one change behind: it shows the limit from before the latest change.
+      if (slave.state !== 0 && !slave.staleEcho) slave.limit = msg.amps;
+      else if (slave.state !== 0 && msg.amps !== before) slave.limit = before;
     }
     if (slave.silent) return;
     const reply = (actual: number): void =>
@@ -120,7 +124,8 @@ export class ScriptedSlaves {
         actualAmps: Math.min(actual, slave.obeyed, slave.staleEcho ? Infinity : slave.limit),
         version: slave.version,
       });
-    const at = slave.replyDelayMs ?? this.replyDelayMs;
+    const delays = slave.replyDelays;
+    const at = delays ? delays[slave.heard % delays.length] : (slave.replyDelayMs ?? this.replyDelayMs);
     this.clock.setTimeout(() => reply(slave.actual), at);
     if (slave.doubled) this.clock.setTimeout(() => reply(slave.actual), at + 20);
     if (slave.twinActual !== undefined) this.clock.setTimeout(() => reply(slave.twinActual!), at + 25);
