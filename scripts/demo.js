@@ -8,11 +8,24 @@ const path = require('node:path');
 const { parseArgs } = require('node:util');
 
 const ROOT = path.resolve(__dirname, '..');
-const USAGE = `usage: npm start [-- --serial /dev/ttyUSB0] [--listen-port 8080] [--ui-port 1880]
+const USAGE = `usage: npm start [-- --serial /dev/ttyUSB0 --wiring-max-amps-all-twcs A
+                         --wiring-max-amps-per-twc A --min-amps-per-twc A] [--listen-port 8080] [--ui-port 1880]
 
-  --serial PATH       drive real Wall Connectors on this RS-485 serial port instead of the simulator
-  --listen-port N     the TWCManager API and web page port (default 8080)
-  --ui-port N         the Node-RED editor port (default 1880)`;
+  --serial PATH                  drive real Wall Connectors on this RS-485 serial port instead of the simulator
+  --wiring-max-amps-all-twcs A   the breaker / wiring limit shared by all Wall Connectors (required with --serial)
+  --wiring-max-amps-per-twc A    the wiring limit of each Wall Connector (required with --serial)
+  --min-amps-per-twc A           below this a Wall Connector is offered 0 A instead (required with --serial)
+  --listen-port N                the TWCManager API and web page port (default 8080)
+  --ui-port N                    the Node-RED editor port (default 1880)
+
+  Without --serial the simulated Wall Connectors use 80 / 80 / 12 A unless these are given.`;
+
+/** The three wiring settings, named as on the twc-master node; the real chargers' safety depends on them. */
+const WIRING = [
+  ['wiring-max-amps-all-twcs', 'wiringMaxAmpsAllTWCs', 80],
+  ['wiring-max-amps-per-twc', 'wiringMaxAmpsPerTWC', 80],
+  ['min-amps-per-twc', 'minAmpsPerTWC', 12],
+];
 
 function fail(message) {
   console.error(`npm start: ${message}\n\n${USAGE}`);
@@ -34,6 +47,7 @@ try {
       serial: { type: 'string' },
       'listen-port': { type: 'string', default: '8080' },
       'ui-port': { type: 'string', default: '1880' },
+      ...Object.fromEntries(WIRING.map(([flag]) => [flag, { type: 'string' }])),
       help: { type: 'boolean', default: false },
     },
   }).values;
@@ -48,10 +62,25 @@ const listenPort = port('--listen-port', args['listen-port']);
 const uiPort = port('--ui-port', args['ui-port']);
 if (listenPort === uiPort) fail('--listen-port and --ui-port must differ');
 if (args.serial !== undefined && !args.serial.trim()) fail('--serial needs the path of a serial port');
+const missing = WIRING.filter(([flag]) => args[flag] === undefined).map(([flag]) => `--${flag}`);
+if (args.serial !== undefined && missing.length > 0)
+  fail(`real Wall Connectors need their wiring limits: give ${missing.join(', ')}`);
+const wiring = {};
+for (const [flag, name, demoDefault] of WIRING) {
+  const text = args[flag];
+  if (text !== undefined && !/^\d+$/.test(text)) fail(`--${flag} must be a whole number of amps`);
+  wiring[name] = text === undefined ? demoDefault : Number(text);
+}
 
 // Compile first, so the demo always runs the sources as they are.
 const build = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'build.js')], { stdio: 'inherit' });
 if (build.status !== 0) process.exit(build.status ?? 1);
+// The engine's own check of the limits, so the demo accepts exactly what a twc-master node accepts.
+try {
+  require(path.join(ROOT, 'dist', 'master', 'config.js')).resolveMasterConfig(wiring);
+} catch (err) {
+  fail(err.message);
+}
 
 const userDir = path.resolve(process.env.TWC_DEMO_DIR || path.join(ROOT, '.demo'));
 fs.rmSync(userDir, { recursive: true, force: true });
@@ -67,9 +96,7 @@ for (const node of flow) {
     transport: args.serial ? 'serial' : 'simulator',
     serialPort: args.serial ?? '',
     simulatedSlaves: '4142:80:32,4243:32:0',
-    wiringMaxAmpsAllTWCs: 80,
-    wiringMaxAmpsPerTWC: 80,
-    minAmpsPerTWC: 12,
+    ...wiring,
     httpEnabled: true,
     listenPort,
     listenHost: '127.0.0.1',

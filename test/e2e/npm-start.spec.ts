@@ -57,7 +57,22 @@ describe('npm start -- --serial <pty>, with twc-sim on the other end', function 
     // `npm start` exactly as the README says; its own process group, so Node-RED below it stops with it.
     demo = spawn(
       'npm',
-      ['start', '--', '--serial', pty.b, '--listen-port', String(listenPort), '--ui-port', String(uiPort)],
+      [
+        'start',
+        '--',
+        '--serial',
+        pty.b,
+        '--wiring-max-amps-all-twcs',
+        '60',
+        '--wiring-max-amps-per-twc',
+        '40',
+        '--min-amps-per-twc',
+        '10',
+        '--listen-port',
+        String(listenPort),
+        '--ui-port',
+        String(uiPort),
+      ],
       {
         cwd: ROOT,
         env: { ...process.env, TWC_DEMO_DIR: demoDir },
@@ -80,7 +95,11 @@ describe('npm start -- --serial <pty>, with twc-sim on the other end', function 
       unknown
     >[];
     const bus = flows.find((n) => n.type === 'twc-master')!;
-    assert.deepEqual([bus.transport, bus.serialPort, bus.minAmpsPerTWC], ['serial', pty.b, 12]);
+    assert.deepEqual(
+      [bus.transport, bus.serialPort, bus.wiringMaxAmpsAllTWCs, bus.wiringMaxAmpsPerTWC, bus.minAmpsPerTWC],
+      ['serial', pty.b, 60, 40, 10],
+      'the wiring limits given on the command line, each in its own field',
+    );
 
     // The simulated TWC links through the real serial port.
     for (;;) {
