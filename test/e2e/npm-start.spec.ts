@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { request } from '../support/http-client';
-import { freePort, ROOT } from '../support/node-red-process';
+import { startDemo, type Demo } from '../support/demo';
+import { ROOT } from '../support/node-red-process';
 import { delay, openPtyPair, startProcess, waitFor, type PtyPair, type RunningProcess } from '../support/pty';
 
 const SIM = path.join(ROOT, 'bin', 'twc-sim.js');
@@ -25,19 +24,12 @@ describe('npm start -- --serial <pty>, with twc-sim on the other end', function 
   this.timeout(180000);
   let pty: PtyPair | undefined;
   let sim: RunningProcess | undefined;
-  let demo: ChildProcess | undefined;
-  let demoOut = '';
-  let demoDir: string | undefined;
+  let demo: Demo | undefined;
 
   after(async () => {
-    if (demo && demo.exitCode === null) {
-      const exited = new Promise((r) => demo!.once('exit', r));
-      process.kill(-demo.pid!, 'SIGTERM');
-      await Promise.race([exited, delay(10000)]);
-    }
+    await demo?.stop();
     await sim?.kill();
     await pty?.close();
-    if (demoDir) fs.rmSync(demoDir, { recursive: true, force: true });
   });
 
   it('starts the demo on the real serial path and drives a chargeNow through to the heartbeat on the wire', async () => {
@@ -52,45 +44,22 @@ describe('npm start -- --serial <pty>, with twc-sim on the other end', function 
       '4142:32',
       '--verbose',
     ]);
-    const [listenPort, uiPort] = [await freePort(), await freePort()];
-    demoDir = fs.mkdtempSync(path.join(os.tmpdir(), 'twc-demo-'));
-    // `npm start` exactly as the README says; its own process group, so Node-RED below it stops with it.
-    demo = spawn(
-      'npm',
-      [
-        'start',
-        '--',
-        '--serial',
-        pty.b,
-        '--wiring-max-amps-all-twcs',
-        '60',
-        '--wiring-max-amps-per-twc',
-        '40',
-        '--min-amps-per-twc',
-        '10',
-        '--listen-port',
-        String(listenPort),
-        '--ui-port',
-        String(uiPort),
-      ],
-      {
-        cwd: ROOT,
-        env: { ...process.env, TWC_DEMO_DIR: demoDir },
-        detached: true,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    demo.stdout!.on('data', (d: Buffer) => (demoOut += d.toString()));
-    demo.stderr!.on('data', (d: Buffer) => (demoOut += d.toString()));
-
-    const api = `http://127.0.0.1:${listenPort}/`;
-    await waitFor('the demo to print its URLs', 90000, () => {
-      if (demo!.exitCode !== null) throw new Error(`npm start exited: ${demoOut}`);
-      return demoOut.includes('TWC demo is running on');
-    });
+    demo = await startDemo([
+      '--serial',
+      pty.b,
+      '--wiring-max-amps-all-twcs',
+      '60',
+      '--wiring-max-amps-per-twc',
+      '40',
+      '--min-amps-per-twc',
+      '10',
+    ]);
+    const { api, listenPort, uiPort } = demo;
+    const demoOut = demo.output();
+    assert.match(demoOut, /TWC demo is running on /);
     assert.match(demoOut, new RegExp(`Node-RED editor +http://127\\.0\\.0\\.1:${uiPort}/`));
     assert.match(demoOut, new RegExp(`TWCManager API +http://127\\.0\\.0\\.1:${listenPort}/api/getStatus`));
-    const flows = JSON.parse(fs.readFileSync(path.join(demoDir, 'flows.json'), 'utf8')) as Record<
+    const flows = JSON.parse(fs.readFileSync(path.join(demo.dir, 'flows.json'), 'utf8')) as Record<
       string,
       unknown
     >[];
