@@ -5,6 +5,7 @@ import { formatHex } from '../protocol';
 import type { ProtocolVersion, TwcMessage } from '../protocol/messages';
 import { SimulatedBus } from './bus';
 import { SimSpecError, simulatedVin, specsFromArgs } from './spec';
+import { formatTwcId } from './twc-id';
 
 const USAGE = `Usage: twc-sim --device PATH --slave ID:AMPS [--slave ID:AMPS ...] [--car ID:AMPS ...]
                [--protocol 1|2] [--verbose]
@@ -98,8 +99,7 @@ export function main(argv: string[]): void {
       process.exit(1);
     }
     const list = specs.map(
-      (s) =>
-        `${s.id.toString(16).toUpperCase().padStart(4, '0')} (${s.maxAmps} A${s.carAmps ? `, car ${s.carAmps} A` : ''})`,
+      (s) => `${formatTwcId(s.id)} (${s.maxAmps} A${s.carAmps ? `, car ${s.carAmps} A` : ''})`,
     );
     console.log(`twc-sim: ${list.join(', ')} on ${device}, protocol ${version}`);
     bus.start();

@@ -7,6 +7,7 @@ import {
   type TwcMessage,
 } from '../protocol/messages';
 import { SimulatedCar, type CarOptions } from './car';
+import { formatTwcId } from './twc-id';
 
 export interface SimulatedSlaveOptions {
   id: TwcId;
@@ -75,7 +76,7 @@ export class SimulatedSlave {
     this.version = options.version ?? 2;
     this.volts = options.volts ?? [240, 0, 0];
     this.kwh = options.lifetimeKwh ?? 0;
-    this.serial = options.serial ?? `SIM${options.id.toString(16).toUpperCase().padStart(4, '0')}0001`;
+    this.serial = options.serial ?? `SIM${formatTwcId(options.id)}0001`;
     this.ackStartStop = options.ackStartStop ?? false;
     if (options.car) this.plugIn(options.car);
   }
