@@ -3,8 +3,8 @@ import fc from 'fast-check';
 import { simulatedVin, vinCheckDigit } from '../../../src/sim/vin';
 
 /**
- * Written apart from src/sim/vin.ts, from ISO 3779 / 49 CFR 565.15: the transliteration table as a map,
- * the weights, and remainder 10 written as X.
+ * Written apart from src/sim/vin.ts, from ISO 3779 (North American form): the transliteration table as a
+ * map, the weights, and remainder 10 written as X.
  */
 function independentlyValid(vin: string): boolean {
   if (!/^[A-HJ-NPR-Z0-9]{17}$/.test(vin)) return false;
