@@ -1,70 +1,79 @@
-import { parseArgs } from 'node:util';
 import { SerialPort } from 'serialport';
 import { SystemClock } from '../clock';
 import { formatHex } from '../protocol';
-import type { ProtocolVersion, TwcMessage } from '../protocol/messages';
+import type { TwcMessage } from '../protocol/messages';
 import { SimulatedBus } from './bus';
-import { SimSpecError, simulatedVin, specsFromArgs } from './spec';
-
-const USAGE = `Usage: twc-sim --device PATH --slave ID:AMPS [--slave ID:AMPS ...] [--car ID:AMPS ...]
-               [--protocol 1|2] [--verbose]
-
-Puts simulated Tesla Wall Connector Gen 2 slaves on a serial device (9600 baud, 8N1).
-  --device PATH     serial device, e.g. one end of: socat -d -d pty,raw,echo=0 pty,raw,echo=0
-  --slave ID:AMPS   a slave with hexadecimal TWCID and the max amps it advertises (repeatable)
-  --car ID:AMPS     a car plugged into that slave, taking at most AMPS (repeatable)
-  --protocol 1|2    protocol version of the slaves (default 2)
-  --verbose         print every frame in both directions`;
+import type { BusFaults } from './bus-faults';
+import { parseCliArgs, USAGE, type SimConfig, type SimUnit } from './cli-args';
+import { seededRandom } from './random';
+import { SimSpecError, simulatedVin } from './spec';
+import { formatTwcId } from './twc-id';
 
 function describe(msg: TwcMessage): string {
   const { kind, ...fields } = msg;
   if (msg.kind === 'unknown') return `unknown ${formatHex(msg.bytes)}`;
-  return `${kind} ${JSON.stringify(fields)}`;
+  const ids = (key: string, value: unknown) =>
+    (key === 'sender' || key === 'receiver') && typeof value === 'number' ? formatTwcId(value) : value;
+  return `${kind} ${JSON.stringify(fields, ids)}`;
+}
+
+function describeUnit(u: SimUnit): string {
+  const faults = Object.entries(u.faults).map(([k, v]) => (v === true ? k : `${k} ${v}`));
+  const extras = [...(u.carAmps ? [`car ${u.carAmps} A`] : []), ...faults];
+  return `${formatTwcId(u.id)}${u.duplicate ? ' duplicate' : ''} (${u.maxAmps} A${extras.map((e) => `, ${e}`).join('')})`;
+}
+
+function describeBus(bus: BusFaults): string[] {
+  const { linkReadyFlood: flood, noise, absurdFrames, secondMaster } = bus;
+  return [
+    ...(flood
+      ? [
+          `link-ready flood ${flood.perSecond}/s from ${flood.ids === 'random' || !flood.ids ? 'random IDs' : flood.ids.map(formatTwcId).join(',')}`,
+        ]
+      : []),
+    ...(noise ? [`noise ${noise.bytesPerSecond} B/s`] : []),
+    ...(absurdFrames ? [`absurd frames ${absurdFrames.perSecond}/s`] : []),
+    ...(secondMaster ? [`second master ${formatTwcId(secondMaster.id)} at ${secondMaster.perSecond}/s`] : []),
+  ];
+}
+
+/** The bus for a configuration; every random choice comes from the one seed, so a run can be repeated. */
+export function busFor(config: SimConfig): SimulatedBus {
+  const root = seededRandom(config.seed);
+  const next = () => seededRandom(Math.floor(root() * 0x100000000));
+  return new SimulatedBus(
+    config.units.map((u) => ({
+      id: u.id,
+      maxAmps: u.maxAmps,
+      version: config.version,
+      // The duplicate's VIN differs from the original's, as a second car's would.
+      car:
+        u.carAmps > 0
+          ? { maxAmps: u.carAmps, vin: simulatedVin(u.duplicate ? u.id ^ 0x8000 : u.id) }
+          : undefined,
+      faults: u.faults,
+      random: next(),
+    })),
+    new SystemClock(),
+    { wireTiming: true, ...config.bus, random: next() },
+  );
 }
 
 export function main(argv: string[]): void {
-  let values;
+  let config: SimConfig;
   try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        device: { type: 'string' },
-        slave: { type: 'string', multiple: true, default: [] },
-        car: { type: 'string', multiple: true, default: [] },
-        protocol: { type: 'string', default: '2' },
-        verbose: { type: 'boolean', default: false },
-        help: { type: 'boolean', default: false },
-      },
-    }));
-  } catch (err) {
-    fail((err as Error).message);
-  }
-  if (values.help) {
-    console.log(USAGE);
-    return;
-  }
-  if (!values.device) fail('--device is required');
-  if (values.protocol !== '1' && values.protocol !== '2') fail('--protocol must be 1 or 2');
-  const version = Number(values.protocol) as ProtocolVersion;
-  let specs;
-  try {
-    specs = specsFromArgs(values.slave, values.car);
+    const request = parseCliArgs(argv, () => Math.floor(Math.random() * 0x100000000));
+    if (request.help) {
+      console.log(USAGE);
+      return;
+    }
+    config = request.config;
   } catch (err) {
     if (err instanceof SimSpecError) fail(err.message);
     throw err;
   }
-  const clock = new SystemClock();
-  const bus = new SimulatedBus(
-    specs.map((s) => ({
-      id: s.id,
-      maxAmps: s.maxAmps,
-      version,
-      car: s.carAmps > 0 ? { maxAmps: s.carAmps, vin: simulatedVin(s.id) } : undefined,
-    })),
-    clock,
-    { wireTiming: true },
-  );
-  const device = values.device;
+  const bus = busFor(config);
+  const { device, version } = config;
   const port = new SerialPort({
     path: device,
     baudRate: 9600,
@@ -74,10 +83,11 @@ export function main(argv: string[]): void {
     autoOpen: false,
   });
   const log = (line: string): void => {
-    if (values.verbose) console.log(`${new Date().toISOString()} ${line}`);
+    if (config.verbose) console.log(`${new Date().toISOString()} ${line}`);
   };
   bus.on('received', (m) => log(`rx ${describe(m)}`));
   bus.on('sent', (m) => log(`tx ${describe(m)}`));
+  bus.on('injected', (m, fault) => log(`tx ${fault} ${describe(m)}`));
   bus.on('data', (frame) => port.write(Buffer.from(frame)));
   port.on('data', (chunk: Buffer) => bus.write(chunk));
   port.on('error', (err) => {
@@ -97,11 +107,11 @@ export function main(argv: string[]): void {
       console.error(`twc-sim: cannot open ${device}: ${err.message}`);
       process.exit(1);
     }
-    const list = specs.map(
-      (s) =>
-        `${s.id.toString(16).toUpperCase().padStart(4, '0')} (${s.maxAmps} A${s.carAmps ? `, car ${s.carAmps} A` : ''})`,
+    const busFaults = describeBus(config.bus);
+    console.log(
+      `twc-sim: ${config.units.map(describeUnit).join(', ')} on ${device}, protocol ${version}, seed ${config.seed}` +
+        (busFaults.length > 0 ? `; bus faults: ${busFaults.join(', ')}` : ''),
     );
-    console.log(`twc-sim: ${list.join(', ')} on ${device}, protocol ${version}`);
     bus.start();
   });
 }

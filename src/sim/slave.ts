@@ -7,6 +7,8 @@ import {
   type TwcMessage,
 } from '../protocol/messages';
 import { SimulatedCar, type CarOptions } from './car';
+import { checkSlaveFaults, GrantEcho, missed, withDoubles, type SlaveFaults } from './faults';
+import { formatTwcId } from './twc-id';
 
 export interface SimulatedSlaveOptions {
   id: TwcId;
@@ -21,6 +23,8 @@ export interface SimulatedSlaveOptions {
   serial?: string;
   /** Answer FC B1 / FC B2 with FD B1 / FD B2 (unconfirmed on real units, §10 item 6). */
   ackStartStop?: boolean;
+  /** Misbehaviour on demand (see SlaveFaults); none by default. */
+  faults?: SlaveFaults;
   random?: () => number;
 }
 
@@ -29,8 +33,13 @@ export interface SimulatedSlaveState {
   id: TwcId;
   version: ProtocolVersion;
   state: number;
+  /** What the limit field of its heartbeat replies shows (behind the real grant under staleEcho). */
   limitAmps: number;
   actualAmps: number;
+  /**
+   * The limit the unit really obeys now: the newest offer, 0 after FC B2 or once the master is gone. The
+   * car never draws more, whatever the limit field says; sum it over the units to check a wiring limit.
+   */
   offeredAmps: number;
   carConnected: boolean;
   lifetimeKwh: number;
@@ -57,8 +66,9 @@ export class SimulatedSlave {
   private readonly serial: string;
   private readonly ackStartStop: boolean;
   private readonly random: () => number;
+  readonly faults: Readonly<SlaveFaults>;
   private offered = 0;
-  private granted = 0;
+  private readonly grants: GrantEcho;
   private stopped = false;
   private errored = false;
   private masterSeenAt = Number.NEGATIVE_INFINITY;
@@ -75,8 +85,10 @@ export class SimulatedSlave {
     this.version = options.version ?? 2;
     this.volts = options.volts ?? [240, 0, 0];
     this.kwh = options.lifetimeKwh ?? 0;
-    this.serial = options.serial ?? `SIM${options.id.toString(16).toUpperCase().padStart(4, '0')}0001`;
+    this.serial = options.serial ?? `SIM${formatTwcId(options.id)}0001`;
     this.ackStartStop = options.ackStartStop ?? false;
+    this.faults = checkSlaveFaults(options.faults);
+    this.grants = new GrantEcho(this.faults.staleEcho ?? false);
     if (options.car) this.plugIn(options.car);
   }
 
@@ -86,7 +98,7 @@ export class SimulatedSlave {
 
   unplug(): void {
     this.car = undefined;
-    this.granted = 0;
+    this.grants.reset();
   }
 
   get state(): SimulatedSlaveState {
@@ -94,9 +106,9 @@ export class SimulatedSlave {
       id: this.id,
       version: this.version,
       state: this.stateByte(),
-      limitAmps: this.car ? this.granted : 0,
+      limitAmps: this.car ? this.grants.reported : 0,
       actualAmps: this.car?.actualAmps ?? 0,
-      offeredAmps: this.offered,
+      offeredAmps: this.allowedAmps(),
       carConnected: this.car !== undefined,
       lifetimeKwh: Math.floor(this.kwh),
       linked: this.masterSeenAt > Number.NEGATIVE_INFINITY,
@@ -120,7 +132,11 @@ export class SimulatedSlave {
 
   /** Handles one message from the bus; returns the replies, in order. */
   receive(msg: TwcMessage, now: number): TwcMessage[] {
-    if (this.errored) return [];
+    if (this.errored || missed(this.faults, msg, this.random)) return [];
+    return withDoubles(this.faults, this.respond(msg, now));
+  }
+
+  private respond(msg: TwcMessage, now: number): TwcMessage[] {
     switch (msg.kind) {
       case 'masterLinkReady1':
       case 'masterLinkReady2':
@@ -199,6 +215,7 @@ export class SimulatedSlave {
     sender: TwcId,
     now: number,
   ): TwcMessage[] {
+    if (this.faults.keepsId) return [this.linkReady()];
     if (sender === this.id) {
       // The master has our ID: pick another, as real units do (§5.5).
       do this.id = Math.floor(this.random() * 0x10000);
@@ -228,7 +245,7 @@ export class SimulatedSlave {
     }
     if (msg.command === HeartbeatCommand.SetLimitV1 || msg.command === HeartbeatCommand.SetLimitV2) {
       this.offered = msg.amps;
-      if (msg.amps > 0 && this.car) this.granted = msg.amps;
+      if (msg.amps > 0 && this.car) this.grants.grant(msg.amps);
     }
     this.car?.clamp(this.allowedAmps());
     return [this.heartbeatReply(msg.sender, this.stateByte())];
@@ -240,7 +257,7 @@ export class SimulatedSlave {
 
   private stateByte(): number {
     if (!this.car) return SlaveState.Ready;
-    if (this.granted === 0) return SlaveState.PluggedReady;
+    if (this.grants.current === 0) return SlaveState.PluggedReady;
     if (this.allowedAmps() === 0) return SlaveState.PluggedNotCharging;
     return this.car.actualAmps >= 1 ? SlaveState.Charging : SlaveState.Starting;
   }
@@ -251,7 +268,7 @@ export class SimulatedSlave {
       sender: this.id,
       receiver: master,
       state,
-      limitAmps: this.car ? this.granted : 0,
+      limitAmps: this.car ? this.grants.reported : 0,
       actualAmps: this.car?.actualAmps ?? 0,
       version: this.version,
     };

@@ -1,4 +1,7 @@
 import type { TwcId } from '../protocol/messages';
+import { formatTwcId } from './twc-id';
+
+export { simulatedVin } from './vin';
 
 /** One simulated Wall Connector as a user writes it: ID, advertised max amps, and the car's amps (0: none). */
 export interface SlaveSpec {
@@ -11,14 +14,14 @@ export class SimSpecError extends Error {
   override name = 'SimSpecError';
 }
 
-function parseId(text: string, where: string): TwcId {
+export function parseId(text: string, where: string): TwcId {
   if (!/^[0-9a-fA-F]{4}$/.test(text)) {
     throw new SimSpecError(`${where}: "${text}" is not a TWCID (four hexadecimal digits, e.g. 4142)`);
   }
   return parseInt(text, 16);
 }
 
-function parseAmps(text: string, where: string, min: number): number {
+export function parseAmps(text: string, where: string, min: number): number {
   const amps = Number(text);
   if (!/^\d+(\.\d+)?$/.test(text) || !Number.isFinite(amps) || amps < min || amps > 80) {
     throw new SimSpecError(`${where}: "${text}" must be a number of amps from ${min} to 80`);
@@ -75,13 +78,8 @@ export function specsFromArgs(slaves: string[], cars: string[]): SlaveSpec[] {
 function checkUnique(specs: SlaveSpec[]): SlaveSpec[] {
   const seen = new Set<number>();
   for (const s of specs) {
-    if (seen.has(s.id)) throw new SimSpecError(`TWCID ${s.id.toString(16).toUpperCase()} is given twice`);
+    if (seen.has(s.id)) throw new SimSpecError(`TWCID ${formatTwcId(s.id)} is given twice`);
     seen.add(s.id);
   }
   return specs;
-}
-
-/** A plausible VIN per slave, so that VIN reading can be seen working. */
-export function simulatedVin(id: TwcId): string {
-  return `5YJ3E1EA0SF${id.toString(16).toUpperCase().padStart(4, '0')}01`.slice(0, 17);
 }

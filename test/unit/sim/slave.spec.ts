@@ -167,6 +167,12 @@ describe('SimulatedSlave on a SimulatedBus', () => {
     );
   });
 
+  it('names its serial number after its TWCID, zero-padded', () => {
+    const slave = new SimulatedSlave({ id: 0x0041, maxAmps: 32 });
+    const [reply] = slave.receive({ kind: 'serialRequest', sender: M, receiver: 0x0041, version: 2 }, 0);
+    assert.deepEqual(reply, { kind: 'serialNumber', sender: 0x0041, serial: 'SIM00410001' });
+  });
+
   it('counts lifetime kWh while charging and reports volts and per-phase amps', () => {
     const { clock, heard, send } = rig([
       {

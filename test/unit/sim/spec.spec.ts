@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { parseSlaveSpecs, SimSpecError, specsFromArgs } from '../../../src/sim/spec';
+import { formatTwcId } from '../../../src/sim/twc-id';
 
 describe('simulated slave specs', () => {
   it('reads the compact form of the config node', () => {
@@ -24,6 +25,7 @@ describe('simulated slave specs', () => {
     ['negative car', () => parseSlaveSpecs('4142:80:-3'), /from 0 to 80/],
     ['too many fields', () => parseSlaveSpecs('4142:80:32:1'), /ID:MAXAMPS/],
     ['duplicate', () => parseSlaveSpecs('4142:80,4142:32'), /given twice/],
+    ['duplicate small ID', () => parseSlaveSpecs('0041:80,0041:32'), /TWCID 0041 is given twice/],
     ['no slave', () => specsFromArgs([], []), /at least one --slave/],
     ['car on unknown slave', () => specsFromArgs(['4142:80'], ['9999:32']), /no --slave with ID 9999/],
   ];
@@ -32,4 +34,8 @@ describe('simulated slave specs', () => {
       assert.throws(f, (e: unknown) => e instanceof SimSpecError && message.test(e.message));
     });
   }
+
+  it('prints every TWCID as four upper-case hex digits', () => {
+    assert.deepEqual([0x41, 0, 0xabcd, 0x0a0b].map(formatTwcId), ['0041', '0000', 'ABCD', '0A0B']);
+  });
 });
