@@ -50,7 +50,16 @@ export async function startDemo(args: string[]): Promise<Demo> {
         process.kill(-child.pid!, 'SIGTERM');
         await Promise.race([exited, delay(10000)]);
       }
-      fs.rmSync(dir, { recursive: true, force: true });
+      // Node-RED may still be flushing its context store as it goes.
+      for (let attempt = 0; ; attempt++) {
+        try {
+          fs.rmSync(dir, { recursive: true, force: true });
+          break;
+        } catch (err) {
+          if (attempt >= 20) throw err;
+          await delay(250);
+        }
+      }
     },
   };
 }

@@ -1,6 +1,6 @@
 import { SerialPort } from 'serialport';
 import { SystemClock } from '../../src/clock';
-import { SimulatedBus } from '../../src/sim/bus';
+import { SimulatedBus, type SimulatedBusOptions } from '../../src/sim/bus';
 import type { SimulatedSlaveOptions } from '../../src/sim/slave';
 
 /**
@@ -14,8 +14,12 @@ export interface SerialSim {
   close(): Promise<void>;
 }
 
-export async function attachSerialSim(path: string, slaves: SimulatedSlaveOptions[]): Promise<SerialSim> {
-  const bus = new SimulatedBus(slaves, new SystemClock(), { wireTiming: true, padByte: 0xfe });
+export async function attachSerialSim(
+  path: string,
+  slaves: SimulatedSlaveOptions[],
+  options: SimulatedBusOptions = {},
+): Promise<SerialSim> {
+  const bus = new SimulatedBus(slaves, new SystemClock(), { wireTiming: true, padByte: 0xfe, ...options });
   const port = new SerialPort({ path, baudRate: 9600, autoOpen: false });
   port.on('error', () => undefined);
   await new Promise<void>((resolve, reject) => port.open((err) => (err ? reject(err) : resolve())));
