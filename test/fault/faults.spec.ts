@@ -2,14 +2,13 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DROPPED_RESERVE_MS } from '../../src/master/slave-registry';
-import type { MasterHeartbeat, TwcMessage } from '../../src/protocol/messages';
 import { SimulatedSlave, type SimulatedSlaveOptions } from '../../src/sim/slave';
 import { apiFlow } from '../api/example-flow';
 import { request } from '../support/http-client';
 import { freePort, ROOT, startNodeRed, type NodeRedProcess } from '../support/node-red-process';
 import { delay, openPtyPair, type PtyPair } from '../support/pty';
 import { attachSerialSim, type SerialSim } from '../support/serial-sim';
+import { WireMonitor } from '../support/wire-monitor';
 
 /** `npm run soak` runs the same faults, bigger and more often. */
 const SOAK = process.env.TWC_SOAK === '1';
@@ -27,45 +26,6 @@ function record(name: string, value: string): void {
   console.log(`      fault figure: ${name}: ${value}`);
 }
 
-/**
- * Watches every heartbeat the slaves receive: each offer 0 or between the minimum and the per-TWC cap, and
- * the offers in force never adding up to more than the circuit.
- */
-class OfferMonitor {
-  readonly violations: string[] = [];
-  heartbeats = 0;
-  /** When each slave last received a heartbeat from the master. */
-  readonly heardAt = new Map<string, number>();
-  private readonly last = new Map<number, { at: number; amps: number }>();
-
-  watch(sim: SerialSim): void {
-    sim.bus.on('received', (m: TwcMessage) => {
-      if (m.kind !== 'masterHeartbeat') return;
-      this.check(m, Date.now());
-    });
-  }
-
-  private check(m: MasterHeartbeat, now: number): void {
-    this.heartbeats++;
-    this.heardAt.set(m.receiver.toString(16).padStart(4, '0').toUpperCase(), now);
-    const held = this.last.get(m.receiver);
-    if (m.command === 0) {
-      // "No change": the slave keeps the limit it was given, which stays in force.
-      if (held) this.last.set(m.receiver, { at: now, amps: held.amps });
-      return;
-    }
-    const cap = Math.min(LIMITS.per, SLAVES.find((s) => s.id === m.receiver)?.maxAmps ?? 0);
-    if (m.amps !== 0 && (m.amps < LIMITS.min || m.amps > cap))
-      this.violations.push(`${m.receiver.toString(16)} offered ${m.amps} A (cap ${cap}, min ${LIMITS.min})`);
-    this.last.set(m.receiver, { at: now, amps: m.amps });
-    let sum = 0;
-    // A unit keeps drawing its last limit for a while after heartbeats stop (the car faults only after
-    // 20–30 s), so an offer counts until DROPPED_RESERVE_MS after the last heartbeat that held it.
-    for (const o of this.last.values()) if (now - o.at < DROPPED_RESERVE_MS) sum += o.amps;
-    if (sum > LIMITS.all) this.violations.push(`offers add up to ${sum} A at ${now}`);
-  }
-}
-
 describe('fault injection: a real Node-RED on a pty bus under faults', function () {
   this.timeout(SOAK ? 3_600_000 : 240_000);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'twc-fault-'));
@@ -73,7 +33,7 @@ describe('fault injection: a real Node-RED on a pty bus under faults', function 
   let sim: SerialSim;
   let red: NodeRedProcess;
   let api: string;
-  const monitor = new OfferMonitor();
+  const monitor = new WireMonitor(LIMITS, (id) => SLAVES.find((u) => u.id === id)?.maxAmps);
 
   const slaves = async (): Promise<Record<string, { lastHeartbeat: number }>> => {
     const a = await request(api, 'GET', '/api/getSlaveTWCs', { timeoutMs: 5000 });
@@ -90,7 +50,7 @@ describe('fault injection: a real Node-RED on a pty bus under faults', function 
     const start = Date.now();
     for (;;) {
       const s = await slaves().catch(() => ({}) as Record<string, { lastHeartbeat: number }>);
-      const exchanging = ids.every((id) => (monitor.heardAt.get(id) ?? 0) >= since);
+      const exchanging = ids.every((id) => monitor.lastHeard(id) >= since);
       if (exchanging && ids.every((id) => s[id] && s[id].lastHeartbeat < 1.5)) return Date.now() - since;
       assert.ok(Date.now() - start < timeoutMs, `not healthy after ${timeoutMs} ms: ${JSON.stringify(s)}`);
       await delay(100);
@@ -103,7 +63,7 @@ describe('fault injection: a real Node-RED on a pty bus under faults', function 
   before(async () => {
     pty = await openPtyPair(dir);
     sim = await attachSerialSim(pty.a, SLAVES);
-    monitor.watch(sim);
+    monitor.watch(sim.bus);
     const listenPort = await freePort();
     red = await startNodeRed(
       apiFlow({
@@ -151,7 +111,7 @@ describe('fault injection: a real Node-RED on a pty bus under faults', function 
       assert.ok(s);
       pty = await openPtyPair(dir);
       sim = await attachSerialSim(pty.a, SLAVES);
-      monitor.watch(sim);
+      monitor.watch(sim.bus);
       record(
         `serial port back → 3 TWCs answering again, round ${round + 1} (ms)`,
         String(await healthy(ALL)),

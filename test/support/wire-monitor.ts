@@ -42,6 +42,11 @@ export class WireMonitor {
     bus.on('received', (m: TwcMessage) => this.check(m));
   }
 
+  /** When `id` (hex TWCID) last got a heartbeat; 0 if never. */
+  lastHeard(id: string): number {
+    return this.times.get(id)?.at(-1) ?? 0;
+  }
+
   /** Heartbeats of `id` since `from`: count, mean and largest gap. */
   cadence(id: string, from: number): { count: number; meanMs: number; maxMs: number } {
     const t = (this.times.get(id) ?? []).filter((x) => x >= from);
