@@ -55,6 +55,8 @@ const RX_BUSY_MS = 50;
  * the wire, so bytes beyond that are noise, and noise must never silence the heartbeats.
  */
 const MAX_RX_HOLD_MS = 60;
+/** After our link-ready sequence, time for every unit's announcements and their probes. */
+const SETTLE_MARGIN_MS = 2000;
 /** How long an ID collision keeps the bus's status red after the last announcement with our ID. */
 const ALERT_MS = 60_000;
 /** Warnings whose text names an ID that a flood can vary: throttled by their code, not their text. */
@@ -102,6 +104,8 @@ export class TwcMaster extends EventEmitter<MasterEvents> {
   /** Since when a transmission has been held back for arriving bytes. */
   private rxHoldSince: number | undefined;
   private probedLast = false;
+  /** No unit is raised before this: see onTransportStatus. */
+  private settledAt = 0;
   private timer: TimerHandle | undefined;
   private timerAt = Number.POSITIVE_INFINITY;
   private running = false;
@@ -236,6 +240,11 @@ export class TwcMaster extends EventEmitter<MasterEvents> {
     this.decoder.reset();
     this.slaves.touchAll(now);
     this.awaiting = undefined;
+    // Units may still obey limits from before (another run of ours, a redeploy) that we learn only as
+    // each answers. Our link-ready makes every unit on the bus announce itself within a second or so
+    // (twc-protocol.md §5.1); until those are probed, no unit is raised above what it already has, so
+    // the first to answer cannot take what the others are still drawing.
+    this.settledAt = now + LINK_READY_SEQUENCE.length * this.config.linkReadySpacingMs + SETTLE_MARGIN_MS;
     this.queueLinkReady(now);
     this.wake();
   };
@@ -461,6 +470,7 @@ export class TwcMaster extends EventEmitter<MasterEvents> {
       now,
       this.config,
       this.slaves.reservations(now),
+      now < this.settledAt ? slave.wire.inForceAmps : Number.POSITIVE_INFINITY,
     );
     const setLimit = slave.version === 1 ? HeartbeatCommand.SetLimitV1 : HeartbeatCommand.SetLimitV2;
     // A set-limit until the unit shows it obeys it: every lowering goes out, and again, until echoed.

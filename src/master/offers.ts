@@ -15,6 +15,8 @@ export function offerForHeartbeat(
   now: number,
   config: MasterConfig,
   reserved: readonly { id: number; amps: number }[] = [],
+  /** Not above this (while the bus settles after opening). */
+  ceilingAmps = Number.POSITIVE_INFINITY,
 ): number {
   // Amps still held for dropped slaves are not ours to share.
   const held = reserved.reduce((sum, r) => sum + r.amps, 0);
@@ -29,7 +31,8 @@ export function offerForHeartbeat(
     Math.max(0, Math.min(availableAmps, config.wiringMaxAmpsAllTWCs - held)),
     config,
   );
-  const wanted = withSpike(slave, shares.get(slave.id) ?? 0, now, config);
+  // The ceiling first: a spike held back by it would otherwise run out before it went on the wire.
+  const wanted = withSpike(slave, Math.min(shares.get(slave.id) ?? 0, ceilingAmps), now, config);
   const wire = (s: SlaveRecord, amps: number): WireSlave => ({
     id: s.id,
     capAmps: s.capAmps(config),

@@ -14,8 +14,9 @@ function heartbeatsTo(output: string, id: number): { line: number; amps: number 
   output.split('\n').forEach((l, line) => {
     const m = / rx masterHeartbeat (\{.*\})$/.exec(l);
     if (!m) return;
-    const msg = JSON.parse(m[1]) as { receiver: number; amps: number };
-    if (msg.receiver === id) out.push({ line, amps: msg.amps });
+    // twc-sim prints TWCIDs as four hex digits.
+    const msg = JSON.parse(m[1]) as { receiver: string; amps: number };
+    if (parseInt(msg.receiver, 16) === id) out.push({ line, amps: msg.amps });
   });
   return out;
 }

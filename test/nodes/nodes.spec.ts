@@ -72,10 +72,9 @@ describe('Node-RED nodes (test helper)', function () {
       assert.ok(m.engine!.snapshot().slaves.every((s) => s.chargingStopped));
       r = await ask('c1', { topic: 'sendStartCommand', payload: { TWCID: '4142' } });
       assert.deepEqual([r.statusCode, r.payload], [200, { status: 'success', twcs: 1 }]);
-      assert.deepEqual(
-        m.engine!.snapshot().slaves.map((s) => s.chargingStopped),
-        [false, true],
-      );
+      // In the order they linked, which is the order their answers came: look them up by ID.
+      const stopped = new Map(m.engine!.snapshot().slaves.map((s) => [s.TWCID, s.chargingStopped]));
+      assert.deepEqual([stopped.get('4142'), stopped.get('4243')], [false, true]);
       r = await ask('c1', { topic: 'setGreenEnergy', payload: { generationW: '5200', consumptionW: 900 } });
       assert.equal(r.statusCode, 200);
       assert.equal(m.policy!.current.generationW, 5200);

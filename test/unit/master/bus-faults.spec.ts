@@ -355,6 +355,25 @@ describe('the engine under bus faults (scripted units, fake clock)', () => {
     assert.ok(c.mean <= 1200 && c.max < 5000, JSON.stringify(c));
   });
 
+  it('after a restart, units still obeying earlier limits are not overrun while they link one by one', () => {
+    const { clock, bus, master, breaches } = setup();
+    master.setAvailableAmps(50);
+    // Three units charging under 16 A each from an earlier run; 48 A of the 50 A circuit.
+    for (const id of [A, B, 0x4344])
+      bus.add(id, { maxAmps: 80, state: 1, actual: 15, limit: 16, obeyed: 16 });
+    master.start();
+    // They announce after our link-ready (about 0.2 s after its second FB E2), a little apart.
+    clock.advance(800);
+    for (const id of [A, B, 0x4344]) {
+      bus.linkReady(id);
+      clock.advance(300);
+    }
+    clock.advance(10000);
+    assert.deepEqual(breaches, [], 'never more than the circuit while they link');
+    const obeyed = [A, B, 0x4344].map((id) => bus.slaves.get(id)!.obeyed);
+    assert.deepEqual(obeyed, [17, 17, 16], 'then shared out');
+  });
+
   it('a forged or garbled announcement from a linked unit cannot raise its cap', () => {
     const { clock, bus, master, link } = setup();
     master.setAvailableAmps(50);
