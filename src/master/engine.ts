@@ -55,12 +55,14 @@ const RX_BUSY_MS = 50;
  * the wire, so bytes beyond that are noise, and noise must never silence the heartbeats.
  */
 const MAX_RX_HOLD_MS = 60;
+/** How long a unit may leave a lower limit unconfirmed before we say so. */
+const UNCONFIRMED_WARN_MS = 30_000;
 /** After our link-ready sequence, time for every unit's announcements and their probes. */
 const SETTLE_MARGIN_MS = 2000;
 /** How long an ID collision keeps the bus's status red after the last announcement with our ID. */
 const ALERT_MS = 60_000;
 /** Warnings whose text names an ID that a flood can vary: throttled by their code, not their text. */
-const THROTTLED_BY_CODE = new Set<MasterWarning['code']>(['busFull', 'otherMaster']);
+const THROTTLED_BY_CODE = new Set<MasterWarning['code']>(['busFull', 'otherMaster', 'unconfirmedLimit']);
 /** Frames TWCManager does not keep as "the last TWC response". */
 const ROUTINE = new Set<TwcMessage['kind']>(['slaveLinkReady', 'slaveHeartbeat', 'kwhReport']);
 const LINK_READY_SEQUENCE = [
@@ -494,7 +496,23 @@ export class TwcMaster extends EventEmitter<MasterEvents> {
     const deadline = now + this.transmit(heartbeat) * BYTE_MS + this.config.replyTimeoutMs;
     this.awaiting = { deadline, isReply: (m) => m.kind === 'slaveHeartbeat' && m.sender === slave.id };
     if (changed) this.emit('offer', slave.snapshot(now, this.config));
+    this.watchUnconfirmed(slave, now);
     return deadline;
+  }
+
+  /** A unit that does not show its new limit for long keeps the old one counted: say why the others wait. */
+  private watchUnconfirmed(slave: SlaveRecord, now: number): void {
+    const { sentAmps, inForceAmps } = slave.wire;
+    if (inForceAmps <= sentAmps) {
+      slave.unconfirmedSince = undefined;
+      return;
+    }
+    slave.unconfirmedSince ??= now;
+    if (now - slave.unconfirmedSince < UNCONFIRMED_WARN_MS) return;
+    this.warn(
+      'unconfirmedLimit',
+      `${formatTwcId(slave.id)} has not shown its new limit of ${sentAmps} A for ${Math.round((now - slave.unconfirmedSince) / 1000)} s; its ${inForceAmps} A still count against the wiring limit`,
+    );
   }
 
   /** Returns when the bus is free again. */

@@ -74,6 +74,8 @@ export class SlaveRecord {
   firmwareVersion = '';
   heartbeatsSent = 0;
   repliesReceived = 0;
+  /** Since when the unit has not shown a lower limit we sent (its higher one still counts). */
+  unconfirmedSince: number | undefined;
   /** Until when this TWCID counts as shared by two units. */
   duplicateUntil = Number.NEGATIVE_INFINITY;
   /** heartbeatsSent when the last reply came, its time and content: a second answer is told from these. */

@@ -50,6 +50,7 @@ export interface BusAlert {
 export type WarningCode =
   | 'idCollision'
   | 'duplicateId'
+  | 'unconfirmedLimit'
   | 'busFull'
   | 'otherMaster'
   | 'wiringAboveUnitMax'

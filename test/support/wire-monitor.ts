@@ -57,6 +57,7 @@ export class WireMonitor {
 
   private check(m: TwcMessage): void {
     const now = this.now();
+    if (process.env.TWC_DEBUG_WIRE) console.log(`wire ${now} ${JSON.stringify(m)}`);
     if (m.kind === 'unknown') {
       const key = Array.from(m.bytes.subarray(0, 2), (b) => b.toString(16).padStart(2, '0')).join('');
       if (FORBIDDEN.has(key)) this.violations.push(`${now}: forbidden ${key} on the wire`);

@@ -81,7 +81,7 @@ function noise(seed: number, length: number): Uint8Array {
 
 describe('the engine under bus faults (scripted units, fake clock)', () => {
   it('a unit echoing a stale limit: every lowering is a set-limit, repeated, and the old limit stays in force', () => {
-    const { clock, bus, master, breaches, link } = setup();
+    const { clock, bus, master, breaches, link, warnings } = setup();
     master.setAvailableAmps(50);
     master.start();
     clock.advance(1100);
@@ -106,6 +106,11 @@ describe('the engine under bus faults (scripted units, fake clock)', () => {
     const b = bus.slaves.get(B)!;
     assert.ok(b.obeyed <= 10, `B gets only what fits beside A's 40 in force: ${b.obeyed}`);
     assert.deepEqual(breaches, []);
+    assert.equal(warnings.filter((w) => w.code === 'unconfirmedLimit').length, 0, 'not yet after 10 s');
+    clock.advance(25000);
+    const said = warnings.filter((w) => w.code === 'unconfirmedLimit');
+    assert.equal(said.length, 1);
+    assert.match(said[0].message, /4142 has not shown its new limit of 25 A for 3\d s; its 40 A still count/);
   });
 
   it('a lost lowering is sent again and its old limit is counted until the echo shows the new one', () => {
