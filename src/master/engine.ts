@@ -57,8 +57,10 @@ const RX_BUSY_MS = 50;
 const MAX_RX_HOLD_MS = 60;
 /** How long a unit may leave a lower limit unconfirmed before we say so. */
 const UNCONFIRMED_WARN_MS = 30_000;
-/** After our link-ready sequence, time for every unit's announcements and their probes. */
-const SETTLE_MARGIN_MS = 2000;
+/** After our link-ready sequence, time for every unit's five announcements (about 0.2 s later, §5.1). */
+const SETTLE_MARGIN_MS = 1000;
+/** However busy the bus, raises wait no longer than this after it opened (a flood must not freeze them). */
+const SETTLE_MAX_MS = 15_000;
 /** How long an ID collision keeps the bus's status red after the last announcement with our ID. */
 const ALERT_MS = 60_000;
 /** Warnings whose text names an ID that a flood can vary: throttled by their code, not their text. */
@@ -106,8 +108,8 @@ export class TwcMaster extends EventEmitter<MasterEvents> {
   /** Since when a transmission has been held back for arriving bytes. */
   private rxHoldSince: number | undefined;
   private probedLast = false;
-  /** No unit is raised before this: see onTransportStatus. */
-  private settledAt = 0;
+  /** The bus settles after opening (see onTransportStatus): not before the first, at the latest at the second. */
+  private settle = { earliest: 0, latest: 0 };
   private timer: TimerHandle | undefined;
   private timerAt = Number.POSITIVE_INFINITY;
   private running = false;
@@ -190,6 +192,13 @@ export class TwcMaster extends EventEmitter<MasterEvents> {
     };
   }
 
+  /** Every unit that announced itself after the bus opened has been probed (or there is no slot for it). */
+  private settled(now: number): boolean {
+    if (now >= this.settle.latest) return true;
+    if (now < this.settle.earliest) return false;
+    return !this.slaves.hasRoom || this.slaves.candidates.next(Number.POSITIVE_INFINITY) === undefined;
+  }
+
   /** Faults on the bus that need the installer: shown red until they have not been seen for a while. */
   alerts(): BusAlert[] {
     const now = this.clock.now();
@@ -244,9 +253,10 @@ export class TwcMaster extends EventEmitter<MasterEvents> {
     this.awaiting = undefined;
     // Units may still obey limits from before (another run of ours, a redeploy) that we learn only as
     // each answers. Our link-ready makes every unit on the bus announce itself within a second or so
-    // (twc-protocol.md §5.1); until those are probed, no unit is raised above what it already has, so
-    // the first to answer cannot take what the others are still drawing.
-    this.settledAt = now + LINK_READY_SEQUENCE.length * this.config.linkReadySpacingMs + SETTLE_MARGIN_MS;
+    // (twc-protocol.md §5.1); until those are probed (settled()), no unit is raised above what it already
+    // has, so the first to answer cannot take what the others are still drawing.
+    const sequence = LINK_READY_SEQUENCE.length * this.config.linkReadySpacingMs;
+    this.settle = { earliest: now + sequence + SETTLE_MARGIN_MS, latest: now + SETTLE_MAX_MS };
     this.queueLinkReady(now);
     this.wake();
   };
@@ -472,7 +482,7 @@ export class TwcMaster extends EventEmitter<MasterEvents> {
       now,
       this.config,
       this.slaves.reservations(now),
-      now < this.settledAt ? slave.wire.inForceAmps : Number.POSITIVE_INFINITY,
+      this.settled(now) ? Number.POSITIVE_INFINITY : slave.wire.inForceAmps,
     );
     const setLimit = slave.version === 1 ? HeartbeatCommand.SetLimitV1 : HeartbeatCommand.SetLimitV2;
     // A set-limit until the unit shows it obeys it: every lowering goes out, and again, until echoed.
