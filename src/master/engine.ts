@@ -14,9 +14,12 @@ import { resolveMasterConfig, type MasterConfig } from './config';
 import { offerForHeartbeat } from './offers';
 import { nextQuery, nextQueryDueAt, type Query } from './queries';
 import type { Candidate } from './candidates';
+import { LinkReadyPlan } from './link-ready';
+import { ReceiveHold } from './receive-hold';
 import type { SlaveRecord, SlaveSnapshot } from './slave-record';
 import { SlaveRegistry } from './slave-registry';
 import { formatTwcId } from './twcid';
+import { WarningThrottle } from './warning-throttle';
 import {
   totalsOf,
   type BusAlert,
@@ -48,29 +51,10 @@ export class UnknownSlaveError extends Error {
 const BYTE_MS = 10 / 9.6;
 /** Idle line left before we talk (≥ 2 character times, twc-protocol.md §5.3). */
 const TURNAROUND_MS = 3;
-/** A frame arriving blocks our transmissions at most this long after its last byte. */
-const RX_BUSY_MS = 50;
-/**
- * The longest we hold back one transmission for bytes arriving: the longest frame takes about 44 ms on
- * the wire, so bytes beyond that are noise, and noise must never silence the heartbeats.
- */
-const MAX_RX_HOLD_MS = 60;
 /** How long a unit may leave a lower limit unconfirmed before we say so. */
 const UNCONFIRMED_WARN_MS = 30_000;
-/** After our link-ready sequence, time for every unit's five announcements (about 0.2 s later, §5.1). */
-const SETTLE_MARGIN_MS = 1000;
-/** However busy the bus, raises wait no longer than this after it opened (a flood must not freeze them). */
-const SETTLE_MAX_MS = 15_000;
-/** How long an ID collision keeps the bus's status red after the last announcement with our ID. */
-const ALERT_MS = 60_000;
-/** Warnings whose text names an ID that a flood can vary: throttled by their code, not their text. */
-const THROTTLED_BY_CODE = new Set<MasterWarning['code']>(['busFull', 'otherMaster', 'unconfirmedLimit']);
 /** Frames TWCManager does not keep as "the last TWC response". */
 const ROUTINE = new Set<TwcMessage['kind']>(['slaveLinkReady', 'slaveHeartbeat', 'kwhReport']);
-const LINK_READY_SEQUENCE = [
-  ...Array<'masterLinkReady1'>(5).fill('masterLinkReady1'),
-  ...Array<'masterLinkReady2'>(5).fill('masterLinkReady2'),
-];
 
 /**
  * The fake master: takes over the role of a master Wall Connector on the RS-485 bus. It links the slaves,
@@ -97,29 +81,22 @@ export class TwcMaster extends EventEmitter<MasterEvents> {
     droppedWrites: 0,
     reconnects: 0,
   };
-  private linkReadyQueue: ('masterLinkReady1' | 'masterLinkReady2')[] = [];
-  private nextLinkReadyRoundAt = 0;
-  private nextLinkReadyAt = 0;
-  private lastCollisionReplayAt = Number.NEGATIVE_INFINITY;
-  private lastCollisionAt = Number.NEGATIVE_INFINITY;
+  private readonly linkReady: LinkReadyPlan;
+  private readonly rxHold = new ReceiveHold();
+  private readonly warnings = new WarningThrottle();
   private awaiting: Awaiting | undefined;
   private nextTxAt = 0;
-  private lastRxByteAt = Number.NEGATIVE_INFINITY;
-  /** Since when a transmission has been held back for arriving bytes. */
-  private rxHoldSince: number | undefined;
   private probedLast = false;
-  /** The bus settles after opening (see onTransportStatus): not before the first, at the latest at the second. */
-  private settle = { earliest: 0, latest: 0 };
   private timer: TimerHandle | undefined;
   private timerAt = Number.POSITIVE_INFINITY;
   private running = false;
-  private readonly warnedAt = new Map<string, number>();
   private lastUnusual: Uint8Array | undefined;
 
   constructor(options: MasterOptions) {
     super();
     this.config = resolveMasterConfig(options.config);
     this.slaves = new SlaveRegistry(this.config);
+    this.linkReady = new LinkReadyPlan(this.config);
     this.transport = options.transport;
     this.clock = options.clock ?? new SystemClock();
     this.policy = options.policy ?? new FixedAmps(0);
@@ -194,9 +171,9 @@ export class TwcMaster extends EventEmitter<MasterEvents> {
 
   /** Every unit that announced itself after the bus opened has been probed (or there is no slot for it). */
   private settled(now: number): boolean {
-    if (now >= this.settle.latest) return true;
-    if (now < this.settle.earliest) return false;
-    return !this.slaves.hasRoom || this.slaves.candidates.next(Number.POSITIVE_INFINITY) === undefined;
+    const pending =
+      this.slaves.hasRoom && this.slaves.candidates.next(Number.POSITIVE_INFINITY) !== undefined;
+    return this.linkReady.settled(now, pending);
   }
 
   /** Faults on the bus that need the installer: shown red until they have not been seen for a while. */
@@ -206,7 +183,7 @@ export class TwcMaster extends EventEmitter<MasterEvents> {
     for (const s of this.slaves.list())
       if (s.isDuplicate(now))
         out.push({ code: 'duplicateId', message: `two TWCs answer as ${formatTwcId(s.id)}` });
-    if (now - this.lastCollisionAt < ALERT_MS)
+    if (this.linkReady.collisionSeen(now))
       out.push({ code: 'idCollision', message: `a TWC uses our ID ${formatTwcId(this.config.fakeTWCID)}` });
     return out;
   }
@@ -251,20 +228,14 @@ export class TwcMaster extends EventEmitter<MasterEvents> {
     this.decoder.reset();
     this.slaves.touchAll(now);
     this.awaiting = undefined;
-    // Units may still obey limits from before (another run of ours, a redeploy) that we learn only as
-    // each answers. Our link-ready makes every unit on the bus announce itself within a second or so
-    // (twc-protocol.md §5.1); until those are probed (settled()), no unit is raised above what it already
-    // has, so the first to answer cannot take what the others are still drawing.
-    const sequence = LINK_READY_SEQUENCE.length * this.config.linkReadySpacingMs;
-    this.settle = { earliest: now + sequence + SETTLE_MARGIN_MS, latest: now + SETTLE_MAX_MS };
-    this.queueLinkReady(now);
+    this.linkReady.opened(now);
     this.wake();
   };
 
   private readonly onData = (chunk: Uint8Array): void => {
     if (!this.running || chunk.length === 0) return;
     const now = this.clock.now();
-    this.lastRxByteAt = now;
+    const lookAgainAt = this.rxHold.arrived(now);
     try {
       for (const message of this.decoder.push(chunk, now)) {
         const decoded = decodeMessage(message);
@@ -274,7 +245,7 @@ export class TwcMaster extends EventEmitter<MasterEvents> {
     } catch (err) {
       this.warn('internalError', `error while handling received data: ${(err as Error).message}`);
     }
-    this.schedule(this.awaiting ? this.awaiting.deadline : now + RX_BUSY_MS);
+    this.schedule(this.awaiting ? this.awaiting.deadline : lookAgainAt);
   };
 
   private handle(msg: TwcMessage, now: number): void {
@@ -349,26 +320,15 @@ export class TwcMaster extends EventEmitter<MasterEvents> {
     const outcome = this.slaves.linkReady(msg, now);
     const id = formatTwcId(msg.sender);
     if (outcome.kind === 'collision') {
-      this.lastCollisionAt = now;
       this.warn('idCollision', `a Wall Connector uses our ID ${id}; asking it to change`);
-      // Replaying link-ready makes a unit with our ID pick a new one (twc-protocol.md §5.5). One that never
-      // does answers every replay, so replays are spaced like the idle rounds, never back to back.
-      const spaced = now - this.lastCollisionReplayAt >= this.config.linkReadyRepeatMs;
-      if (this.linkReadyQueue.length === 0 && spaced) {
-        this.lastCollisionReplayAt = now;
-        this.queueLinkReady(now);
-      }
+      this.linkReady.collision(now);
+      this.wake();
     } else if (outcome.kind === 'full') {
       const max = this.config.maxSlaves;
       this.warn('busFull', `ignoring Wall Connector ${id}: at most ${max} slaves share one master`);
     } else if (outcome.kind === 'candidate') {
       this.wake();
     }
-  }
-
-  private queueLinkReady(now: number): void {
-    this.linkReadyQueue = [...LINK_READY_SEQUENCE];
-    this.nextLinkReadyRoundAt = now + this.config.linkReadyRepeatMs;
   }
 
   private wake(): void {
@@ -409,18 +369,19 @@ export class TwcMaster extends EventEmitter<MasterEvents> {
     if (now < this.nextTxAt) return this.nextTxAt;
     const next = this.nextAction(now);
     if (typeof next === 'number') {
-      this.rxHoldSince = undefined;
+      this.rxHold.release();
       return Math.max(Math.min(next, checkExpiry), now + 1);
     }
-    const hold = this.rxHold(now);
+    const hold = this.rxHold.until(now, this.decoder.receiving);
     if (hold !== undefined) return hold;
-    this.rxHoldSince = undefined;
+    this.rxHold.release();
     return next();
   }
 
   /**
    * What to send now (a function that sends it and returns when the bus is free), or when to look again.
    * Heartbeats come first: whatever else is on the bus, every linked slave keeps its cadence (decision 2).
+   * Nothing is taken from a queue here, only in the function: a receive hold may put the sending off.
    */
   private nextAction(now: number): (() => number) | number {
     let due: SlaveRecord | undefined;
@@ -428,10 +389,8 @@ export class TwcMaster extends EventEmitter<MasterEvents> {
     if (due && due.nextHeartbeatAt <= now) return () => this.sendHeartbeat(due, now);
     const nextHeartbeat = due?.nextHeartbeatAt ?? Number.POSITIVE_INFINITY;
 
-    if (this.slaves.size === 0 && this.linkReadyQueue.length === 0 && now >= this.nextLinkReadyRoundAt) {
-      this.queueLinkReady(now);
-    }
-    if (this.linkReadyQueue.length > 0 && now >= this.nextLinkReadyAt) return () => this.sendLinkReady(now);
+    const idle = this.slaves.size === 0;
+    if (this.linkReady.due(now, idle)) return () => this.sendLinkReady(now);
 
     // Anything that waits for a reply must be over before the next heartbeat is due.
     // Probes and queries take turns, so that neither a flood of announcements nor the queries hold up
@@ -439,30 +398,17 @@ export class TwcMaster extends EventEmitter<MasterEvents> {
     if (nextHeartbeat - now > this.config.replyTimeoutMs + 60) {
       const candidate = this.slaves.hasRoom ? this.slaves.candidates.next(now) : undefined;
       if (candidate && !this.probedLast) return () => this.sendProbe(candidate, now);
-      const query = nextQuery(this.slaves.list(), now, this.config);
-      if (query) return () => this.sendQuery(query, now);
+      if (nextQueryDueAt(this.slaves.list()) <= now) return () => this.sendNextQuery(now);
       if (candidate) return () => this.sendProbe(candidate, now);
     }
     return Math.min(
       nextHeartbeat,
-      this.linkReadyQueue.length > 0 ? this.nextLinkReadyAt : Number.POSITIVE_INFINITY,
+      this.linkReady.nextAt(idle),
       Math.max(nextQueryDueAt(this.slaves.list()), now + TURNAROUND_MS),
       this.slaves.hasRoom
         ? Math.max(this.slaves.candidates.nextAt(), now + TURNAROUND_MS)
         : Number.POSITIVE_INFINITY,
-      this.slaves.size === 0 ? this.nextLinkReadyRoundAt : Number.POSITIVE_INFINITY,
     );
-  }
-
-  /**
-   * While a frame may be arriving we wait (never talk over a unit), but only as long as one frame takes
-   * from the moment we wanted to talk: a line full of noise must not silence the heartbeats.
-   */
-  private rxHold(now: number): number | undefined {
-    if (!this.decoder.receiving || now - this.lastRxByteAt >= RX_BUSY_MS) return undefined;
-    this.rxHoldSince ??= now;
-    const until = Math.min(this.lastRxByteAt + RX_BUSY_MS, this.rxHoldSince + MAX_RX_HOLD_MS);
-    return now < until ? until : undefined;
   }
 
   private expireSlaves(now: number): void {
@@ -470,7 +416,7 @@ export class TwcMaster extends EventEmitter<MasterEvents> {
     const seconds = Math.round(this.config.slaveTimeoutMs / 1000);
     for (const slave of gone)
       this.emit('slaveRemoved', slave.snapshot(now, this.config), `no answer for ${seconds} s`);
-    if (gone.length > 0 && this.slaves.size === 0) this.nextLinkReadyRoundAt = now;
+    if (gone.length > 0 && this.slaves.size === 0) this.linkReady.noSlavesLeft(now);
   }
 
   /** Returns when the bus is free again. */
@@ -527,9 +473,8 @@ export class TwcMaster extends EventEmitter<MasterEvents> {
 
   /** Returns when the bus is free again. */
   private sendLinkReady(now: number): number {
-    const kind = this.linkReadyQueue.shift()!;
+    const kind = this.linkReady.take(now);
     const length = this.transmit({ kind, sender: this.config.fakeTWCID, sign: this.config.masterSign });
-    this.nextLinkReadyAt = now + this.config.linkReadySpacingMs;
     this.nextTxAt = now + length * BYTE_MS + TURNAROUND_MS;
     return this.nextTxAt;
   }
@@ -558,6 +503,12 @@ export class TwcMaster extends EventEmitter<MasterEvents> {
       onMissed: (at) => this.slaves.candidates.missed(id, at),
     };
     return deadline;
+  }
+
+  /** Returns when the bus is free again, or when to look again if nothing was due after all. */
+  private sendNextQuery(now: number): number {
+    const query = nextQuery(this.slaves.list(), now, this.config);
+    return query ? this.sendQuery(query, now) : now + TURNAROUND_MS;
   }
 
   /** Returns when the bus is free again. */
@@ -595,13 +546,8 @@ export class TwcMaster extends EventEmitter<MasterEvents> {
     return bytes.length;
   }
 
-  /** Emits a warning, at most once a minute for the same text. */
+  /** Emits a warning, at most once a minute for the same text (WarningThrottle). */
   private warn(code: MasterWarning['code'], message: string): void {
-    const now = this.clock.now();
-    const key = THROTTLED_BY_CODE.has(code) ? code : message;
-    const last = this.warnedAt.get(key);
-    if (last !== undefined && now - last < 60000) return;
-    this.warnedAt.set(key, now);
-    this.emit('warning', { code, message });
+    if (this.warnings.allow(code, message, this.clock.now())) this.emit('warning', { code, message });
   }
 }

@@ -304,8 +304,8 @@ describe('the engine under bus faults (scripted units, fake clock)', () => {
     );
   });
 
-  it('line noise at full line rate cannot hold the heartbeats back', () => {
-    const { clock, transport, master, link, heartbeatTimes, breaches } = setup();
+  it('line noise at full line rate cannot hold the heartbeats back, nor lose a command', () => {
+    const { clock, transport, bus, master, link, heartbeatTimes, breaches } = setup();
     master.setAvailableAmps(50);
     master.start();
     clock.advance(1100);
@@ -322,8 +322,18 @@ describe('the engine under bus faults (scripted units, fake clock)', () => {
       clock.setTimeout(hiss, 10.4);
     };
     hiss();
-    clock.advance(30000);
+    clock.advance(15000);
+    // A command asked for under the noise still goes out, to each unit.
+    const sentBefore = bus.sent.length;
+    master.stopCharging();
+    clock.advance(15000);
     on = false;
+    const stops = bus.sent.slice(sentBefore).filter((m) => m.msg.kind === 'stopCharging');
+    assert.deepEqual(
+      stops.map((m) => (m.msg as { receiver: number }).receiver).sort(),
+      [A, B],
+      'one FC B2 to each unit',
+    );
     for (const id of [A, B]) {
       const c = cadence(heartbeatTimes(id, from));
       assert.ok(c.count >= 25 && c.mean <= 1200 && c.max < 5000, `${id.toString(16)}: ${JSON.stringify(c)}`);
