@@ -66,6 +66,9 @@ export class FrameDecoder {
   private badEscape = false;
   private lastByteAt: number | undefined;
   /** The open candidate was opened by the closing C0 of an accepted message. */
+  // Stryker: `true` here is equivalent: it is only read while a candidate is open, and every delimiter that
+  // opens one sets it first.
+  // Stryker disable next-line BooleanLiteral: equivalent, see above
   private afterMessage = false;
 
   constructor(options: FrameDecoderOptions = {}) {
