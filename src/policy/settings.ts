@@ -104,7 +104,8 @@ export function restoreSettings(stored: unknown): PolicySettings {
   }
   for (const key of ['generationW', 'consumptionW'] as const) {
     const v = s[key];
-    if (typeof v === 'number' && Number.isFinite(v) && v >= 0) out[key] = v;
+    // A reading is never below 0 (the default of both).
+    if (typeof v === 'number' && Number.isFinite(v)) out[key] = Math.max(0, v);
   }
   if (
     s.consumptionOffset &&
