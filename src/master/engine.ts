@@ -182,7 +182,7 @@ export class TwcMaster extends EventEmitter<MasterEvents> {
     const out: BusAlert[] = [];
     for (const s of this.slaves.list())
       if (s.isDuplicate(now))
-        out.push({ code: 'duplicateId', message: `two TWCs answer as ${formatTwcId(s.id)}` });
+        out.push({ code: 'duplicateId', message: `two answers as ${formatTwcId(s.id)}` });
     if (this.linkReady.collisionSeen(now))
       out.push({ code: 'idCollision', message: `a TWC uses our ID ${formatTwcId(this.config.fakeTWCID)}` });
     return out;
@@ -286,12 +286,11 @@ export class TwcMaster extends EventEmitter<MasterEvents> {
         this.onAdded(slave, now);
         break;
       case 'doubled':
-        this.stats.doubledReplies++;
-        break;
       case 'duplicate':
+        if (outcome.kind === 'doubled') this.stats.doubledReplies++;
         this.warn(
           'duplicateId',
-          `two Wall Connectors answer as ${id}: they get 0 A until one has another TWCID (see its rotary switch or restart it)`,
+          `two answers as ${id} to one heartbeat: two Wall Connectors share this TWCID (or the bus repeats frames); it gets 0 A until that stops`,
         );
         this.emit('slaveChanged', slave.snapshot(now, this.config));
         break;

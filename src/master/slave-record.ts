@@ -143,8 +143,10 @@ export class SlaveRecord {
 
   /**
    * Tells a second answer to the same heartbeat from the first. A unit answers at once (twc-protocol.md
-   * §7.1), so two answers within the reply window are two units, unless they are the same bytes (a bus
-   * that repeats frames). Late replies come one per heartbeat and are not mistaken for a second unit.
+   * §7.1), so two answers within the reply window are two units with one TWCID, or a bus that repeats
+   * frames ('doubled': the same bytes). Both count as a shared ID: two units with the same cars answer
+   * alike until their draws differ, and by then both draw the one limit. Late replies come one per
+   * heartbeat and are not mistaken for a second unit.
    */
   secondReply(hb: SlaveHeartbeat, now: number, windowMs: number): SecondReply {
     const content = `${hb.state}/${hb.limitAmps}/${hb.actualAmps}`;
@@ -154,9 +156,8 @@ export class SlaveRecord {
     this.answeredAt = now;
     this.answer = content;
     if (!second) return 'none';
-    if (same) return 'doubled';
     this.duplicateUntil = now + DUPLICATE_HOLD_MS;
-    return 'duplicate';
+    return same ? 'doubled' : 'duplicate';
   }
 
   /**

@@ -169,17 +169,21 @@ describe('the engine under bus faults (scripted units, fake clock)', () => {
     assert.ok(bus.slaves.get(A)!.obeyed > 0, 'and served');
   });
 
-  it('doubled replies are counted, not taken for a second unit', () => {
-    const { clock, master, warnings, link } = setup();
+  it('identical double answers count too: twins with the same cars answer alike until both draw', () => {
+    const { clock, bus, master, warnings, link } = setup();
     master.setAvailableAmps(50);
     master.start();
     clock.advance(1100);
-    link(A, { doubled: true });
+    const a = link(A, { doubled: true });
     clock.advance(10000);
     assert.ok(master.busStats().doubledReplies >= 8, `doubled: ${master.busStats().doubledReplies}`);
+    assert.deepEqual(master.snapshot().alerts, [{ code: 'duplicateId', message: 'two answers as 4142' }]);
+    assert.equal(warnings.filter((w) => w.code === 'duplicateId').length, 1);
+    assert.equal(a.obeyed, 0, 'no amps for an ID two units may share');
+    a.doubled = false;
+    clock.advance(70000);
     assert.deepEqual(master.snapshot().alerts, []);
-    assert.equal(warnings.filter((w) => w.code === 'duplicateId').length, 0);
-    assert.equal(master.snapshot().slaves[0].lastAmpsOffered, 40);
+    assert.equal(bus.slaves.get(A)!.obeyed, 40, 'served again a minute after the doubles stopped');
   });
 
   it('two units with one TWCID: a warning, a red status, 0 A for both, and back once one is gone', () => {
@@ -193,11 +197,11 @@ describe('the engine under bus faults (scripted units, fake clock)', () => {
     assert.equal(warnings.filter((w) => w.code === 'duplicateId').length, 1, 'warned once');
     assert.match(
       warnings.find((w) => w.code === 'duplicateId')!.message,
-      /two Wall Connectors answer as 4142/,
+      /two answers as 4142 to one heartbeat: two Wall Connectors share this TWCID/,
     );
     const snap = master.snapshot();
-    assert.deepEqual(snap.alerts, [{ code: 'duplicateId', message: 'two TWCs answer as 4142' }]);
-    assert.deepEqual(busStatus(snap), { fill: 'red', shape: 'ring', text: 'two TWCs answer as 4142' });
+    assert.deepEqual(snap.alerts, [{ code: 'duplicateId', message: 'two answers as 4142' }]);
+    assert.deepEqual(busStatus(snap), { fill: 'red', shape: 'ring', text: 'two answers as 4142' });
     assert.equal(snap.slaves.find((s) => s.id === A)?.duplicateId, true);
     assert.equal(a.obeyed, 0, 'the shared ID gets 0 A: both units would obey it');
     assert.equal(bus.slaves.get(B)!.obeyed, 40, 'the other unit is served');
