@@ -37,8 +37,9 @@ export class SettingsError extends Error {
 }
 
 function whole(name: string, value: unknown, min: number, max: number, fallback?: number): number {
+  // Number() ignores the whitespace around a number (" 32 " is 32) and reads blank text as 0, out of range.
   const v =
-    value === undefined || value === '' ? fallback : typeof value === 'string' ? Number(value.trim()) : value;
+    value === undefined || value === '' ? fallback : typeof value === 'string' ? Number(value) : value;
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
     const got = value === undefined || value === '' ? 'nothing' : JSON.stringify(value);
     throw new SettingsError(`${name} must be a whole number from ${min} to ${max} (got ${got})`);

@@ -24,7 +24,8 @@ export class FixedAmps implements AmpsPolicy {
   }
 
   private static check(amps: number): number {
-    if (typeof amps !== 'number' || !Number.isFinite(amps) || amps < 0) {
+    // Number.isFinite does not convert: it is false for anything but a finite number ('5' included).
+    if (!Number.isFinite(amps) || amps < 0) {
       throw new RangeError(`available amps must be a number ≥ 0 (got ${String(amps)})`);
     }
     return amps;

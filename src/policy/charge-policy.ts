@@ -155,14 +155,12 @@ export class ChargePolicy implements AmpsPolicy {
         throw new PolicyInputError('amps must be from 0 to 655');
       next.scheduledAmpsMax = Math.trunc(u.amps);
     }
-    if (u.days) {
-      let bitmap = s.scheduledAmpsDaysBitmap;
-      DAY_NAMES.forEach((d, i) => {
-        const v = u.days?.[d];
-        if (v !== undefined) bitmap = v ? bitmap | (1 << i) : bitmap & ~(1 << i);
-      });
-      next.scheduledAmpsDaysBitmap = bitmap;
-    }
+    let bitmap = s.scheduledAmpsDaysBitmap;
+    DAY_NAMES.forEach((d, i) => {
+      const v = u.days?.[d];
+      if (v !== undefined) bitmap = v ? bitmap | (1 << i) : bitmap & ~(1 << i);
+    });
+    next.scheduledAmpsDaysBitmap = bitmap;
     if (u.flexBatterySize !== undefined && u.flexBatterySize > 40)
       next.scheduledAmpsBatterySize = u.flexBatterySize;
     if (u.flexStartEnabled !== undefined) next.scheduledAmpsFlexStart = u.flexStartEnabled ? 1 : 0;

@@ -21,8 +21,8 @@ export function greenWatts(
 ): { generationW: number; consumptionW: number } {
   const offset = offsetWatts(s.consumptionOffset, supply);
   return {
-    generationW: Math.max(0, s.generationW) - (offset < 0 ? offset : 0),
-    consumptionW: Math.max(0, s.consumptionW) + (offset > 0 ? offset : 0),
+    generationW: Math.max(0, s.generationW) + Math.max(0, -offset),
+    consumptionW: Math.max(0, s.consumptionW) + Math.max(0, offset),
   };
 }
 

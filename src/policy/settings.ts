@@ -80,12 +80,25 @@ export const FORBIDDEN_CHARS = /[@#$%^&*"+<>;/]/;
  */
 export function restoreSettings(stored: unknown): PolicySettings {
   const out: PolicySettings = { ...DEFAULT_POLICY_SETTINGS, consumptionOffset: {}, extra: {} };
-  if (!stored || typeof stored !== 'object') return out;
+  if (
+    !stored ||
+    // Stryker: `typeof stored !== 'object'` → false is equivalent: a primitive has none of the keys read
+    // below, so it restores the defaults either way (`!stored` keeps null and undefined from being read).
+    // Stryker disable next-line ConditionalExpression: equivalent, see above
+    typeof stored !== 'object'
+  )
+    return out;
   const s = stored as Record<string, unknown>;
   for (const key of Object.keys(NUMERIC_SETTINGS)) {
     const v = s[key];
     const range = NUMERIC_SETTINGS[key];
-    if (typeof v === 'number' && Number.isFinite(v) && v >= range.min && v <= range.max) {
+    if (
+      typeof v === 'number' &&
+      Number.isFinite(v) &&
+      v >= range.min &&
+      v <= range.max &&
+      (!range.whole || Number.isInteger(v))
+    ) {
       (out as unknown as Record<string, number>)[key] = v;
     }
   }
@@ -93,7 +106,13 @@ export function restoreSettings(stored: unknown): PolicySettings {
     const v = s[key];
     if (typeof v === 'number' && Number.isFinite(v) && v >= 0) out[key] = v;
   }
-  if (s.consumptionOffset && typeof s.consumptionOffset === 'object') {
+  if (
+    s.consumptionOffset &&
+    // Stryker: `typeof … === 'object'` → true is equivalent: the entries of a string or a number are no
+    // {value, unit} objects and are skipped below (`s.consumptionOffset &&` keeps null out).
+    // Stryker disable next-line ConditionalExpression: equivalent, see above
+    typeof s.consumptionOffset === 'object'
+  ) {
     for (const [name, o] of Object.entries(s.consumptionOffset as Record<string, unknown>)) {
       const off = o as Partial<ConsumptionOffset> | null;
       if (

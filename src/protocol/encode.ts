@@ -53,10 +53,16 @@ class MessageBuilder {
     this.u16(offset, Math.floor(v / 0x10000)).u16(offset + 2, v % 0x10000);
     return this;
   }
-  ascii(offset: number, text: string, maxLength: number): this {
-    const end = Math.min(offset + maxLength, this.bytes.length - 1);
-    for (let i = 0; i < text.length && offset + i < end; i++) {
-      const c = text.charCodeAt(i);
+  /** ASCII from `offset` up to the checksum byte; characters that do not fit are dropped. */
+  ascii(offset: number, text: string): this {
+    // Stryker: every mutant of the next two lines is equivalent: a longer text can only reach the last byte,
+    // which done() overwrites with the checksum, and past it, where a typed array ignores writes.
+    // Stryker disable next-line ArithmeticOperator: equivalent, see above
+    const last = this.bytes.length - 1;
+    // Stryker disable next-line MethodExpression,ArithmeticOperator: equivalent, see above
+    const chars = text.slice(0, last - offset);
+    for (let i = 0; i < chars.length; i++) {
+      const c = chars.charCodeAt(i);
       this.bytes[offset + i] = c > 0 && c < 0x80 ? c : 0x3f;
     }
     return this;
@@ -118,7 +124,7 @@ function build(msg: TwcMessage): Uint8Array {
     case 'vinReply':
       return new MessageBuilder(LENGTH_LONG, CLASS_SLAVE, VIN_REPLY_CODES[msg.part])
         .u16(2, msg.sender)
-        .ascii(4, msg.text, 15)
+        .ascii(4, msg.text)
         .done();
     case 'firmwareVersion':
       return new MessageBuilder(LENGTH_V2, CLASS_SLAVE, FN.extFirmware)
@@ -131,7 +137,7 @@ function build(msg: TwcMessage): Uint8Array {
     case 'serialNumber':
       return new MessageBuilder(LENGTH_LONG, CLASS_SLAVE, FN.serial)
         .u16(2, msg.sender)
-        .ascii(4, msg.serial, 15)
+        .ascii(4, msg.serial)
         .done();
     case 'startAck':
     case 'stopAck':
