@@ -240,3 +240,67 @@ describe('engine edges (scripted units, fake clock)', () => {
     assert.equal(bus.sent.length, before);
   });
 });
+
+describe('settling after the bus opens (scripted units, fake clock)', () => {
+  /** A unit still charging under 16 A from an earlier run announces during our link-ready. */
+  function opened(config: Partial<MasterConfig> = {}) {
+    const t = setup(config);
+    t.master.setAvailableAmps(50);
+    t.master.start();
+    t.clock.advance(100);
+    t.bus.add(A, { state: 1, actual: 15, limit: 16, obeyed: 16 });
+    t.bus.linkReady(A);
+    return t;
+  }
+  const floodFrom = (t: ReturnType<typeof setup>): (() => void) => {
+    let id = 0x1000;
+    let on = true;
+    const flood = (): void => {
+      if (!on) return;
+      t.bus.send({ kind: 'slaveLinkReady', sender: id++, sign: 5, maxAmps: 80, version: 2 });
+      t.clock.setTimeout(flood, 20);
+    };
+    flood();
+    return () => (on = false);
+  };
+
+  it('raises nobody before the link-ready sequence and a second after it (2 s after opening)', () => {
+    const { clock, bus } = opened();
+    clock.advance(6000);
+    const hb = bus.heartbeatsTo(A).slice(1);
+    // Opened at 1000: ten link-ready frames 100 ms apart, then a second for the announcements.
+    const early = hb.filter((h) => h.at < 3000).map(amps);
+    const late = hb.filter((h) => h.at >= 3000).map(amps);
+    assert.ok(early.length >= 2 && early.every((a) => a <= 16), `before 3 s: ${early.join(',')}`);
+    assert.equal(late[0], 40, `after: ${late.join(',')}`);
+  });
+
+  it('while announcements keep coming unprobed, raises wait, but 15 s at most after opening', () => {
+    const t = opened();
+    const stop = floodFrom(t);
+    t.clock.advance(18_000);
+    stop();
+    const hb = t.bus.heartbeatsTo(A).slice(1);
+    const early = hb.filter((h) => h.at < 16_000).map(amps);
+    const late = hb.filter((h) => h.at >= 16_000).map(amps);
+    assert.ok(early.length >= 10 && early.every((a) => a <= 16), `before 16 s: ${early.join(',')}`);
+    assert.ok(late.length >= 1 && late[0] === 40, `after: ${late.join(',')}`);
+  });
+
+  it('with every slot taken, an announced unit waiting for one does not hold the raise back', () => {
+    const t = opened({ maxSlaves: 1 });
+    // A announced twice, so it is probed first and takes the only slot; B stays announced, unprobed.
+    t.bus.linkReady(A);
+    t.bus.add(B, { state: 1, actual: 15 });
+    t.bus.linkReady(B);
+    t.clock.advance(5000);
+    assert.deepEqual(
+      t.master.snapshot().slaves.map((s) => s.id),
+      [A],
+    );
+    assert.equal(t.bus.heartbeatsTo(B).length, 0, 'never probed');
+    const hb = t.bus.heartbeatsTo(A).slice(1);
+    assert.equal(hb.filter((h) => h.at >= 3000).map(amps)[0], 40);
+    assert.ok(hb.filter((h) => h.at < 3000).every((h) => amps(h) <= 16));
+  });
+});
