@@ -304,3 +304,66 @@ describe('settling after the bus opens (scripted units, fake clock)', () => {
     assert.ok(hb.filter((h) => h.at < 3000).every((h) => amps(h) <= 16));
   });
 });
+
+describe('engine timing and events (scripted units, fake clock)', () => {
+  it('probes and queries only fit in gaps: a flood of unanswering IDs never delays a heartbeat', () => {
+    const { clock, bus, master } = setup();
+    master.setAvailableAmps(50);
+    master.start();
+    clock.advance(1100);
+    bus.add(A, { state: 4 });
+    bus.add(B, { state: 4 });
+    bus.linkReady(A);
+    bus.linkReady(B);
+    clock.advance(3000);
+    let id = 0x1000;
+    let on = true;
+    const flood = (): void => {
+      if (!on) return;
+      bus.send({ kind: 'slaveLinkReady', sender: id++, sign: 5, maxAmps: 80, version: 2 });
+      clock.setTimeout(flood, 37);
+    };
+    flood();
+    const from = clock.now();
+    clock.advance(20_000);
+    on = false;
+    const probes = bus.sent.filter(
+      (s) =>
+        s.at >= from &&
+        s.msg.kind === 'masterHeartbeat' &&
+        s.msg.receiver >= 0x1000 &&
+        s.msg.receiver < 0x2000,
+    );
+    assert.ok(probes.length >= 20, `probes sent: ${probes.length}`);
+    for (const unit of [A, B]) {
+      const times = bus
+        .heartbeatsTo(unit)
+        .filter((h) => h.at >= from)
+        .map((h) => h.at);
+      const gaps = times.slice(1).map((t, i) => t - times[i]);
+      // Heartbeats 1 s apart; the other unit's heartbeat and reply (a few tens of ms) may come between.
+      assert.ok(Math.max(...gaps) < 1060, `${unit.toString(16)}: largest gap ${Math.max(...gaps)} ms`);
+    }
+  });
+
+  it('emits an offer only when the limit sent or in force changes', () => {
+    const { clock, bus, master } = setup();
+    master.setAvailableAmps(30);
+    master.start();
+    clock.advance(1100);
+    const offers: [number, number][] = [];
+    master.on('offer', (s) => offers.push([s.lastAmpsSent, s.lastAmpsOffered]));
+    bus.add(A, { state: 4 });
+    bus.linkReady(A);
+    clock.advance(5000);
+    assert.deepEqual(offers, [[30, 30]]);
+    master.setAvailableAmps(20);
+    clock.advance(5000);
+    // The lowering's confirmation comes in a reply, not in a heartbeat: no offer for it.
+    assert.deepEqual(offers, [
+      [30, 30],
+      [20, 30],
+    ]);
+    assert.equal(master.snapshot().slaves[0].lastAmpsOffered, 20);
+  });
+});
