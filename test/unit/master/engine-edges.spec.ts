@@ -367,3 +367,29 @@ describe('engine timing and events (scripted units, fake clock)', () => {
     assert.equal(master.snapshot().slaves[0].lastAmpsOffered, 20);
   });
 });
+
+describe('bus statistics', () => {
+  it('counts bad frames of every kind together: overflows, bad escapes, bad lengths, timeouts', () => {
+    const { clock, transport, master } = setup();
+    master.start();
+    const c0 = 0xc0;
+    const filler = (n: number): number[] => Array<number>(n).fill(0x11);
+    // 1 overflow (50 bytes), 2 bad escapes, 4 bad lengths (10 bytes), 8 partial frames timing out.
+    transport.receive([c0, ...filler(50), c0]);
+    for (let i = 0; i < 2; i++) transport.receive([c0, 0xdb, 0x01, ...filler(14), c0]);
+    for (let i = 0; i < 4; i++) transport.receive([c0, ...filler(10), c0]);
+    clock.advance(10);
+    for (let i = 0; i < 9; i++) {
+      transport.receive([c0, ...filler(5)]);
+      clock.advance(2100);
+    }
+    const stats = master.busStats();
+    assert.equal(stats.badFrames, 1 + 2 + 4 + 8);
+    assert.equal(stats.framesIn, 0);
+    assert.equal(stats.reconnects, 0);
+    transport.setState('waiting');
+    transport.setState('open');
+    assert.equal(master.busStats().reconnects, 1);
+    assert.deepEqual(master.snapshot().stats, master.busStats());
+  });
+});
