@@ -393,3 +393,35 @@ describe('bus statistics', () => {
     assert.deepEqual(master.snapshot().stats, master.busStats());
   });
 });
+
+describe('ID collisions', () => {
+  it('replays link-ready at most once per repeat interval, and never restarts a replay under way', () => {
+    const { clock, bus, master } = setup({ linkReadyRepeatMs: 8000 });
+    master.setAvailableAmps(50);
+    master.start();
+    clock.advance(1100);
+    bus.add(A, { state: 4 });
+    bus.linkReady(A);
+    clock.advance(12_000);
+    const collide = (): void =>
+      bus.send({ kind: 'slaveLinkReady', sender: 0x7777, sign: 1, maxAmps: 80, version: 2 });
+    const count = (from: number): number =>
+      bus.sent.filter((s) => s.at >= from && s.msg.kind.startsWith('masterLinkReady')).length;
+    const t0 = clock.now();
+    assert.equal(count(t0 - 8000), 0, 'no idle rounds while a unit is linked');
+    collide();
+    clock.advance(150);
+    collide();
+    clock.advance(3000);
+    assert.equal(count(t0), 10, 'one replay, not restarted by the second announcement');
+    clock.advance(t0 + 7999 - clock.now());
+    collide();
+    clock.advance(1);
+    assert.equal(count(t0), 10, '7.999 s later: not again');
+    const t1 = t0 + 8000;
+    clock.advance(t1 - clock.now());
+    collide();
+    clock.advance(3000);
+    assert.equal(count(t1), 10, '8 s after the last replay: again');
+  });
+});
