@@ -425,3 +425,37 @@ describe('ID collisions', () => {
     assert.equal(count(t1), 10, '8 s after the last replay: again');
   });
 });
+
+describe('unconfirmed lowerings', () => {
+  it('the 30 s before a warning start again with each unconfirmed lowering', () => {
+    const { clock, bus, master, warnings } = setup();
+    master.setAvailableAmps(40);
+    master.start();
+    clock.advance(1100);
+    const a = bus.add(A, { state: 1, actual: 40 });
+    bus.linkReady(A);
+    clock.advance(5000);
+    assert.equal(a.limit, 40);
+    a.staleEcho = true;
+    master.setAvailableAmps(25);
+    clock.advance(20_000);
+    assert.equal(master.snapshot().slaves[0].lastAmpsOffered, 40, 'unconfirmed');
+    a.staleEcho = false;
+    clock.advance(3000);
+    assert.equal(master.snapshot().slaves[0].lastAmpsOffered, 25, 'confirmed');
+    a.staleEcho = true;
+    master.setAvailableAmps(15);
+    clock.advance(25_000);
+    assert.equal(master.snapshot().slaves[0].lastAmpsOffered, 25, 'unconfirmed again');
+    assert.equal(warnings.length, 0, 'not 30 s yet since this lowering');
+    clock.advance(6000);
+    assert.deepEqual(
+      warnings.map((w) => w.code),
+      ['unconfirmedLimit'],
+    );
+    assert.match(
+      warnings[0].message,
+      /^4142 has not shown its new limit of 15 A for 30 s; its 25 A still count/,
+    );
+  });
+});
