@@ -459,3 +459,46 @@ describe('unconfirmed lowerings', () => {
     );
   });
 });
+
+describe('holding back for arriving bytes', () => {
+  function linkedAlone() {
+    const t = setup();
+    t.master.setAvailableAmps(30);
+    t.master.start();
+    t.clock.advance(1100);
+    t.bus.add(A, { state: 4 });
+    t.bus.linkReady(A);
+    t.clock.advance(20_000);
+    const last = t.bus.heartbeatsTo(A).at(-1)!.at;
+    return { ...t, due: last + 1000 };
+  }
+
+  it('a frame arriving holds a heartbeat until 50 ms after its last byte', () => {
+    const { clock, transport, bus, due } = linkedAlone();
+    clock.advance(due - 10 - clock.now());
+    transport.receive([0xc0, 0x11, 0x11]);
+    clock.advance(200);
+    const next = bus.heartbeatsTo(A).find((h) => h.at >= due)!;
+    assert.equal(next.at, due + 40);
+  });
+
+  it('bytes that keep coming hold it 60 ms at most from when it was due', () => {
+    const { clock, transport, bus, due } = linkedAlone();
+    clock.advance(due - 10 - clock.now());
+    for (let i = 0; i < 10; i++) {
+      transport.receive([0x11, 0x11]);
+      clock.advance(20);
+    }
+    clock.advance(200);
+    const next = bus.heartbeatsTo(A).find((h) => h.at >= due)!;
+    assert.equal(next.at, due + 60);
+  });
+
+  it('a lone byte after the last frame holds nothing back', () => {
+    const { clock, transport, bus, due } = linkedAlone();
+    clock.advance(due - 10 - clock.now());
+    transport.receive([0x11]);
+    clock.advance(200);
+    assert.equal(bus.heartbeatsTo(A).find((h) => h.at >= due)!.at, due);
+  });
+});
