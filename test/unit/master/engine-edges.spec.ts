@@ -502,3 +502,30 @@ describe('holding back for arriving bytes', () => {
     assert.equal(bus.heartbeatsTo(A).find((h) => h.at >= due)!.at, due);
   });
 });
+
+describe('reconnecting', () => {
+  it('after an outage a silent unit gets a fresh timeout from the reopening', () => {
+    const { clock, bus, master, transport } = setup();
+    master.setAvailableAmps(30);
+    master.start();
+    clock.advance(1100);
+    const a = bus.add(A, { state: 4 });
+    bus.linkReady(A);
+    clock.advance(3000);
+    const removed: number[] = [];
+    master.on('slaveRemoved', () => removed.push(clock.now()));
+    a.silent = true;
+    transport.setState('waiting', 'device vanished');
+    clock.advance(20_000);
+    const opened = clock.now();
+    transport.setState('open');
+    clock.advance(25_000);
+    assert.deepEqual(removed, [], 'not dropped 26 s after its last reply');
+    clock.advance(3000);
+    assert.equal(removed.length, 1);
+    assert.ok(
+      removed[0] > opened + 26_000 && removed[0] <= opened + 27_000,
+      `dropped at ${removed[0] - opened}`,
+    );
+  });
+});
