@@ -118,6 +118,75 @@ describe('WireLimit: the limit in force on the wire', () => {
   });
 });
 
+describe('WireLimit: more edges', () => {
+  it('a 0 sent at every heartbeat is still confirmed by three timely no-draw replies', () => {
+    const w = new WireLimit();
+    w.sent(32);
+    w.replied(32, 31, true);
+    for (let i = 0; i < 2; i++) {
+      w.sent(0);
+      w.replied(32, 0, true);
+    }
+    assert.equal(w.inForceAmps, 32, 'two are not enough');
+    w.sent(0);
+    w.replied(32, 0, true);
+    assert.equal(w.inForceAmps, 0, 'repeating the same 0 does not start the count again');
+  });
+
+  it('a draw reported after a confirmed 0 puts that limit in force; it is then shown, so no set-limit is needed', () => {
+    const w = new WireLimit();
+    w.sent(32);
+    w.replied(32, 31, true);
+    w.sent(0);
+    for (let i = 0; i < 3; i++) w.replied(32, 0, true);
+    assert.equal(w.inForceAmps, 0);
+    w.replied(24, 10, true);
+    assert.equal(w.inForceAmps, 24);
+    assert.equal(w.needsSetLimit(24), false);
+    assert.equal(w.needsSetLimit(0), true);
+  });
+
+  it('a draw of exactly 1 A counts as drawing, 0.99 A does not', () => {
+    const w = new WireLimit();
+    w.sent(30);
+    w.replied(30, 29, true);
+    w.sent(0);
+    w.replied(30, 0.99, true);
+    w.replied(30, 0.99, true);
+    w.replied(30, 1, true);
+    w.replied(30, 0, true);
+    w.replied(30, 0, true);
+    assert.equal(w.inForceAmps, 30, 'the 1 A reply started the count again');
+    w.replied(30, 0, true);
+    assert.equal(w.inForceAmps, 0);
+  });
+
+  it('an echo below what we sent confirms nothing and lowers nothing', () => {
+    const w = new WireLimit();
+    w.sent(30);
+    w.replied(30, 20, true);
+    w.sent(18);
+    w.replied(12, 10, true);
+    assert.deepEqual([w.sentAmps, w.inForceAmps, w.needsSetLimit(18)], [18, 30, true]);
+    w.replied(18, 10, true);
+    assert.deepEqual([w.inForceAmps, w.needsSetLimit(18)], [18, false]);
+    w.replied(12, 10, true);
+    assert.deepEqual([w.inForceAmps, w.needsSetLimit(18)], [18, true], 'showing less: send it again');
+  });
+
+  it('a raise while a lowering is unconfirmed leaves the old limit counted until the raise is echoed', () => {
+    const w = new WireLimit();
+    w.sent(40);
+    w.replied(40, 39, true);
+    w.sent(20);
+    w.sent(30);
+    assert.deepEqual([w.sentAmps, w.inForceAmps], [30, 40]);
+    assert.equal(w.needsSetLimit(40), true, '40 in force but not shown as sent');
+    w.replied(30, 29, true);
+    assert.equal(w.inForceAmps, 30);
+  });
+});
+
 const announce = (sender: number, maxAmps = 32): SlaveLinkReady => ({
   kind: 'slaveLinkReady',
   sender,
@@ -171,6 +240,52 @@ describe('CandidatePool: announced units waiting for a slot', () => {
     assert.equal(pool.take(2), undefined, 'the longest unheard went');
     assert.equal(pool.take(1)?.maxAmps, 16);
     assert.ok(CANDIDATE_CAPACITY >= 550, 'room for 10 s of a flood at full line rate');
+  });
+
+  it('between IDs heard as often, the one heard last goes first, re-announcements included', () => {
+    const pool = new CandidatePool();
+    pool.announce(announce(1), 0);
+    pool.announce(announce(2), 10);
+    pool.announce(announce(2), 20);
+    pool.announce(announce(1), 30);
+    assert.equal(pool.next(40)?.id, 1);
+  });
+
+  it('a re-announcement brings the newest sign and protocol, and the lowest max', () => {
+    const pool = new CandidatePool();
+    pool.announce({ kind: 'slaveLinkReady', sender: 6, sign: 1, maxAmps: 40, version: 1 }, 0);
+    pool.announce({ kind: 'slaveLinkReady', sender: 6, sign: 9, maxAmps: 48, version: 2 }, 10);
+    const c = pool.take(6)!;
+    assert.deepEqual([c.sign, c.version, c.maxAmps, c.announcements, c.lastAnnouncedAt], [9, 2, 40, 2, 10]);
+  });
+
+  it('counts each missed probe; fewer misses go first, and a candidate never announced again waits', () => {
+    const pool = new CandidatePool();
+    pool.announce(announce(1), 0);
+    pool.announce(announce(2), 0);
+    for (const t of [0, 5000]) {
+      pool.probed(1);
+      pool.missed(1, t);
+      pool.announce(announce(1), t + 1);
+    }
+    pool.probed(2);
+    pool.missed(2, 0);
+    pool.announce(announce(2), 1);
+    assert.equal(pool.next(20_000)?.id, 2, 'one miss beats two, though 1 was heard more often');
+    pool.probed(2);
+    assert.equal(pool.next(20_000)?.id, 1);
+    assert.equal(pool.nextAt(), 5000 + 3000);
+    pool.probed(1);
+    assert.equal(pool.next(20_000), undefined, 'nothing announced since its probe');
+  });
+
+  it('nextAt is the earliest back-off of the fresh candidates only', () => {
+    const pool = new CandidatePool();
+    pool.announce(announce(1), 100);
+    pool.announce(announce(2), 200);
+    assert.equal(pool.nextAt(), 100);
+    pool.probed(1);
+    assert.equal(pool.nextAt(), 200);
   });
 
   it('take removes the candidate; missed and probed for unknown IDs do nothing', () => {
