@@ -1,9 +1,6 @@
 import assert from 'node:assert/strict';
 import { getSlaveTWCs, type InstallationSettings } from '../../../src/api';
-import { ManualClock } from '../../../src/clock';
-import { TwcMaster } from '../../../src/master/engine';
-import { FakeTransport } from '../../support/fake-transport';
-import { ScriptedSlaves } from '../master/scripted-slaves';
+import { scriptedMaster } from '../master/scripted-slaves';
 
 const install = {
   defaultVoltage: 230,
@@ -12,18 +9,11 @@ const install = {
 
 describe('getSlaveTWCs: lastAmpsOffered is the limit in force on the wire', () => {
   it('shows the old, higher limit of a unit that has not confirmed a lowering, and the total of both', () => {
-    const clock = new ManualClock(1000);
-    const transport = new FakeTransport();
-    const bus = new ScriptedSlaves(transport, clock);
-    const master = new TwcMaster({
-      transport,
-      clock,
-      config: {
-        wiringMaxAmpsAllTWCs: 50,
-        wiringMaxAmpsPerTWC: 40,
-        minAmpsPerTWC: 12,
-        spikeAmpsToCancel6ALimit: 0,
-      },
+    const { clock, bus, master } = scriptedMaster({
+      wiringMaxAmpsAllTWCs: 50,
+      wiringMaxAmpsPerTWC: 40,
+      minAmpsPerTWC: 12,
+      spikeAmpsToCancel6ALimit: 0,
     });
     master.setAvailableAmps(50);
     master.start();

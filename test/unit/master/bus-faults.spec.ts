@@ -1,13 +1,10 @@
 import assert from 'node:assert/strict';
-import { ManualClock } from '../../../src/clock';
 import type { MasterConfig } from '../../../src/master/config';
-import { TwcMaster } from '../../../src/master/engine';
 import type { MasterWarning } from '../../../src/master/types';
 import { busStatus } from '../../../src/nodes/node-status';
 import { encodeFrame } from '../../../src/protocol';
 import type { MasterHeartbeat } from '../../../src/protocol/messages';
-import { FakeTransport } from '../../support/fake-transport';
-import { ScriptedSlaves, type ScriptedSlave } from './scripted-slaves';
+import { scriptedMaster, type ScriptedSlave, type ScriptedSlaves } from './scripted-slaves';
 
 const MASTER = 0x7777;
 const A = 0x4142;
@@ -15,19 +12,12 @@ const B = 0x4243;
 
 /** Wiring that tells the limits apart: total 50, per unit 40, minimum 12. */
 function setup(config: Partial<MasterConfig> = {}) {
-  const clock = new ManualClock(1000);
-  const transport = new FakeTransport();
-  const bus = new ScriptedSlaves(transport, clock);
-  const master = new TwcMaster({
-    transport,
-    clock,
-    config: {
-      wiringMaxAmpsAllTWCs: 50,
-      wiringMaxAmpsPerTWC: 40,
-      minAmpsPerTWC: 12,
-      spikeAmpsToCancel6ALimit: 0,
-      ...config,
-    },
+  const { clock, transport, bus, master } = scriptedMaster({
+    wiringMaxAmpsAllTWCs: 50,
+    wiringMaxAmpsPerTWC: 40,
+    minAmpsPerTWC: 12,
+    spikeAmpsToCancel6ALimit: 0,
+    ...config,
   });
   const warnings: MasterWarning[] = [];
   master.on('warning', (w) => warnings.push(w));

@@ -1,31 +1,21 @@
 import assert from 'node:assert/strict';
-import { ManualClock } from '../../../src/clock';
 import type { MasterConfig } from '../../../src/master/config';
-import { TwcMaster } from '../../../src/master/engine';
 import type { MasterWarning } from '../../../src/master/types';
 import { encodeFrame } from '../../../src/protocol';
 import type { MasterHeartbeat } from '../../../src/protocol/messages';
-import { FakeTransport } from '../../support/fake-transport';
-import { ScriptedSlaves } from './scripted-slaves';
+import { scriptedMaster } from './scripted-slaves';
 
 const A = 0x4142;
 const B = 0x4243;
 
 /** Total 50, per unit 40, minimum 12: values that tell the limits apart. Clock starts at 1000. */
 function setup(config: Partial<MasterConfig> = {}) {
-  const clock = new ManualClock(1000);
-  const transport = new FakeTransport();
-  const bus = new ScriptedSlaves(transport, clock);
-  const master = new TwcMaster({
-    transport,
-    clock,
-    config: {
-      wiringMaxAmpsAllTWCs: 50,
-      wiringMaxAmpsPerTWC: 40,
-      minAmpsPerTWC: 12,
-      spikeAmpsToCancel6ALimit: 0,
-      ...config,
-    },
+  const { clock, transport, bus, master } = scriptedMaster({
+    wiringMaxAmpsAllTWCs: 50,
+    wiringMaxAmpsPerTWC: 40,
+    minAmpsPerTWC: 12,
+    spikeAmpsToCancel6ALimit: 0,
+    ...config,
   });
   const warnings: (MasterWarning & { at: number })[] = [];
   master.on('warning', (w) => warnings.push({ ...w, at: clock.now() }));

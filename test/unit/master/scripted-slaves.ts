@@ -1,7 +1,9 @@
+import { ManualClock } from '../../../src/clock';
+import type { MasterConfig } from '../../../src/master/config';
+import { TwcMaster } from '../../../src/master/engine';
 import { decodeMessage, encodeFrame, FrameDecoder } from '../../../src/protocol';
-import type { ManualClock } from '../../../src/clock';
 import type { ProtocolVersion, TwcMessage } from '../../../src/protocol/messages';
-import type { FakeTransport } from '../../support/fake-transport';
+import { FakeTransport } from '../../support/fake-transport';
 
 export interface ScriptedSlave {
   id: number;
@@ -130,4 +132,13 @@ export class ScriptedSlaves {
     if (slave.doubled) this.clock.setTimeout(() => reply(slave.actual), at + 20);
     if (slave.twinActual !== undefined) this.clock.setTimeout(() => reply(slave.twinActual!), at + 25);
   }
+}
+
+/** An engine on a fake transport with scripted units behind it, under a ManualClock starting at `start`. */
+export function scriptedMaster(config: Partial<MasterConfig>, start = 1000) {
+  const clock = new ManualClock(start);
+  const transport = new FakeTransport();
+  const bus = new ScriptedSlaves(transport, clock);
+  const master = new TwcMaster({ transport, clock, config });
+  return { clock, transport, bus, master };
 }
