@@ -171,9 +171,10 @@ export class TwcMaster extends EventEmitter<MasterEvents> {
 
   /** Every unit that announced itself after the bus opened has been probed (or there is no slot for it). */
   private settled(now: number): boolean {
-    const pending =
-      this.slaves.hasRoom && this.slaves.candidates.next(Number.POSITIVE_INFINITY) !== undefined;
-    return this.linkReady.settled(now, pending);
+    return this.linkReady.settled(
+      now,
+      () => this.slaves.hasRoom && this.slaves.candidates.next(Number.POSITIVE_INFINITY) !== undefined,
+    );
   }
 
   /** Faults on the bus that need the installer: shown red until they have not been seen for a while. */

@@ -41,10 +41,13 @@ export class LinkReadyPlan {
     this.queueSequence(now);
   }
 
-  /** `pendingProbes`: some unit that announced itself has not been probed yet. */
-  settled(now: number, pendingProbes: boolean): boolean {
+  /**
+   * `pendingProbes`: whether some unit that announced itself has not been probed yet; asked only inside
+   * the settle window, since it looks through the whole waiting room.
+   */
+  settled(now: number, pendingProbes: () => boolean): boolean {
     if (now >= this.settle.latest) return true;
-    return now >= this.settle.earliest && !pendingProbes;
+    return now >= this.settle.earliest && !pendingProbes();
   }
 
   /**
