@@ -1,0 +1,125 @@
+import {
+  parseAddOffset,
+  parseChargeNow,
+  parseDeleteOffset,
+  parseGreenEnergy,
+  parseSchedule,
+  parseSetSetting,
+  parseTargetTwc,
+} from './requests';
+import { UnknownSlaveError, type TwcMaster } from '../master/engine';
+import { PolicyInputError, type ChargePolicy } from '../policy/charge-policy';
+
+export const COMMANDS = [
+  'chargeNow',
+  'cancelChargeNow',
+  'sendStartCommand',
+  'sendStopCommand',
+  'setGreenEnergy',
+  'addConsumptionOffset',
+  'deleteConsumptionOffset',
+  'setScheduledChargingSettings',
+  'setSetting',
+  'saveSettings',
+] as const;
+export type CommandName = (typeof COMMANDS)[number];
+
+export function isCommand(name: unknown): name is CommandName {
+  return typeof name === 'string' && (COMMANDS as readonly string[]).includes(name);
+}
+
+/** What TWCManager's API answers; an http-response node after twc-command sends exactly this. */
+export interface CommandResult {
+  statusCode: number;
+  payload: Record<string, unknown>;
+}
+
+export interface CommandTarget {
+  engine: TwcMaster;
+  policy: ChargePolicy;
+  /** cancelChargeNow also sends the stop command to every Wall Connector (how charge managers use it). */
+  cancelStopsCharging?: boolean;
+  /** Writes the settings to the context store now (saveSettings). */
+  save?: () => void;
+}
+
+const badRequest = (error: string): CommandResult => ({ statusCode: 400, payload: { error } });
+const success = (statusCode = 200, extra: Record<string, unknown> = {}): CommandResult => ({
+  statusCode,
+  payload: { status: 'success', ...extra },
+});
+
+/** Runs one command against the engine and the policy. Never throws for bad input: that is a 400. */
+export function runCommand(name: CommandName, input: unknown, target: CommandTarget): CommandResult {
+  try {
+    const result = run(name, input, target);
+    // Policy changes reach the next heartbeat of every slave without waiting for a timer.
+    target.engine.setPolicy(target.policy);
+    return result;
+  } catch (err) {
+    if (err instanceof PolicyInputError || err instanceof UnknownSlaveError) return badRequest(err.message);
+    throw err;
+  }
+}
+
+function run(
+  name: CommandName,
+  input: unknown,
+  { engine, policy, cancelStopsCharging, save }: CommandTarget,
+) {
+  switch (name) {
+    case 'chargeNow': {
+      const req = parseChargeNow(input);
+      if (!req.ok) return badRequest(req.error);
+      policy.chargeNow(req.value.rate, req.value.duration);
+      return success(200, { rate: req.value.rate, duration: req.value.duration });
+    }
+    case 'cancelChargeNow':
+      policy.cancelChargeNow();
+      if (cancelStopsCharging) engine.stopCharging();
+      return success();
+    case 'sendStartCommand':
+    case 'sendStopCommand': {
+      const target = parseTargetTwc(input);
+      if (!target.ok) return badRequest(target.error);
+      const count =
+        name === 'sendStartCommand' ? engine.startCharging(target.value) : engine.stopCharging(target.value);
+      return success(200, { twcs: count });
+    }
+    case 'setGreenEnergy': {
+      const req = parseGreenEnergy(input);
+      if (!req.ok) return badRequest(req.error);
+      policy.setGreenEnergy(req.value.generationW, req.value.consumptionW);
+      return success(200, { ...req.value });
+    }
+    case 'addConsumptionOffset': {
+      const req = parseAddOffset(input);
+      if (!req.ok) return badRequest(req.error);
+      const o = policy.setOffset(req.value.name, req.value.value, req.value.unit);
+      return success(200, { offsetName: req.value.name, offsetValue: o.value, offsetUnit: o.unit });
+    }
+    case 'deleteConsumptionOffset': {
+      const req = parseDeleteOffset(input);
+      if (!req.ok) return badRequest(req.error);
+      if (Object.keys(policy.current.consumptionOffset).length === 0)
+        return { statusCode: 404, payload: { error: 'No consumption offsets configured' } };
+      if (!policy.deleteOffset(req.value)) return { statusCode: 404, payload: { error: 'Offset not found' } };
+      return success(200, { offsetName: req.value });
+    }
+    case 'setScheduledChargingSettings': {
+      const req = parseSchedule(input);
+      if (!req.ok) return badRequest(req.error);
+      policy.setSchedule(req.value);
+      return success(202);
+    }
+    case 'setSetting': {
+      const req = parseSetSetting(input);
+      if (!req.ok) return badRequest(req.error);
+      policy.setSetting(req.value.setting, req.value.value);
+      return success(204);
+    }
+    case 'saveSettings':
+      save?.();
+      return success(204);
+  }
+}
