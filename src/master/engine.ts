@@ -8,7 +8,7 @@ import {
   type TwcId,
   type TwcMessage,
 } from '../protocol/messages';
-import { FixedAmps, type AmpsPolicy } from '../policy/available-amps';
+import { fixedAmps, type AmpsPolicy } from '../policy/available-amps';
 import type { Transport, TransportStatus } from '../transport/transport';
 import { resolveMasterConfig, type MasterConfig } from './config';
 import { offerForHeartbeat } from './offers';
@@ -99,7 +99,7 @@ export class TwcMaster extends EventEmitter<MasterEvents> {
     this.linkReady = new LinkReadyPlan(this.config);
     this.transport = options.transport;
     this.clock = options.clock ?? new SystemClock();
-    this.policy = options.policy ?? new FixedAmps(0);
+    this.policy = options.policy ?? fixedAmps(0);
   }
 
   start(): void {
@@ -125,8 +125,7 @@ export class TwcMaster extends EventEmitter<MasterEvents> {
 
   /** Sets a fixed total for all slaves (replacing any policy); applied at each slave's next heartbeat. */
   setAvailableAmps(amps: number): void {
-    if (this.policy instanceof FixedAmps) this.policy.set(amps);
-    else this.policy = new FixedAmps(amps);
+    this.policy = fixedAmps(amps);
     this.wake();
   }
 
