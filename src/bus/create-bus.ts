@@ -37,11 +37,9 @@ export interface Bus {
 export interface BusOptions {
   /** Wall-clock milliseconds, for the policy's schedules and the history's slots. */
   wallClock?: () => number;
-  /** The bytes' way to the bus; by default the one the settings choose. */
-  transport?: Transport;
 }
 
-export function makeTransport(settings: MasterSettings, clock: Clock): Transport {
+function makeTransport(settings: MasterSettings, clock: Clock): Transport {
   switch (settings.transport) {
     case 'serial':
       return new SerialTransport({ path: settings.serialPort, baudRate: settings.baud }, clock);
@@ -56,7 +54,7 @@ export function makeTransport(settings: MasterSettings, clock: Clock): Transport
 export function createBus(settings: MasterSettings, clock: Clock, options: BusOptions = {}): Bus {
   const wallClock = options.wallClock ?? Date.now;
   const engine = new TwcMaster({
-    transport: options.transport ?? makeTransport(settings, clock),
+    transport: makeTransport(settings, clock),
     clock,
     config: settings.engine,
   });

@@ -4,7 +4,7 @@ export interface Supply {
   phases: number;
 }
 
-/** What a Wall Connector reports of its supply in its kWh/voltage report (twc-protocol.md, FD EB). */
+/** What a Wall Connector reports of its supply in its kWh/voltage report (FD EB, twc-protocol.md §4.2). */
 export interface PhaseVolts {
   voltsPhaseA: number;
   voltsPhaseB: number;
