@@ -2,7 +2,7 @@ import type { Clock } from '../clock';
 import { SystemClock } from '../clock';
 import { HeartbeatCommand } from '../protocol';
 import { sentByMaster, type SlaveLinkReady, type TwcId, type TwcMessage } from '../protocol/messages';
-import { FixedAmps, type AmpsPolicy } from '../policy/available-amps';
+import { fixedAmps, type AmpsPolicy } from '../policy/available-amps';
 import type { Transport } from '../transport/transport';
 import { BusLine, TURNAROUND_MS } from './bus-line';
 import { busAlerts, busWarnings, unconfirmedLimitWarning } from './bus-warnings';
@@ -47,13 +47,12 @@ export class TwcMaster extends BusLine {
     this.config = config;
     this.slaves = new SlaveRegistry(config);
     this.linkReady = new LinkReadyPlan(config);
-    this.policy = options.policy ?? new FixedAmps(0);
+    this.policy = options.policy ?? fixedAmps(0);
   }
 
   /** Sets a fixed total for all slaves (replacing any policy); applied at each slave's next heartbeat. */
   setAvailableAmps(amps: number): void {
-    if (this.policy instanceof FixedAmps) this.policy.set(amps);
-    else this.policy = new FixedAmps(amps);
+    this.policy = fixedAmps(amps);
     this.wake();
   }
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { COMMANDS } from '../../src/nodes/commands';
+import { COMMANDS } from '../../src/api/commands';
 import { launchChromium, SHOTS } from '../support/browser';
 import { startNodeRed, type NodeRedProcess } from '../support/node-red-process';
 
