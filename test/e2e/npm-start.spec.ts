@@ -3,7 +3,6 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { request } from '../support/http-client';
 import { startDemo, type Demo } from '../support/demo';
-import { ROOT } from '../support/node-red-process';
 import { delay, openPtyPair, stopAll, waitFor, type PtyPair, type RunningProcess } from '../support/pty';
 import { startTwcSim } from '../support/twc-sim';
 

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import Mocha from 'mocha';
 
 /** What one mocha run leaves for scripts/test.js, which adds up the runs (one per Node-RED line). */
-export interface RunResults {
+interface RunResults {
   /** Which run, e.g. `Node-RED 5.0.7 / Node 22.23.5` (TWC_TEST_RUN), or empty outside scripts/test.js. */
   run: string;
   passed: number;
