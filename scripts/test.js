@@ -14,7 +14,11 @@ const path = require('node:path');
 const root = path.resolve(__dirname, '..');
 const bin = (name) => path.join(root, 'node_modules', '.bin', name);
 const results = path.join(root, 'build', 'test-results.json');
-/** The spec folders of the second run: every test that starts a Node-RED runtime or process. */
+/**
+ * The spec folders of the second run: the nodes in the test helper's runtime, the API and the editor on a
+ * real node-red process, and the end-to-end runs. test/fault (3 minutes of timing under load, the same
+ * Node-RED calls as test/api) and test/package (package.json, no Node-RED) run once, in the first run.
+ */
 const NR5_SPECS = ['nodes', 'api', 'e2e', 'browser'].map((dir) => `build/test/${dir}/**/*.spec.js`);
 const wanted = (process.env.TWC_TEST_RUNS || 'nr4,nr5').split(',');
 
