@@ -36,7 +36,8 @@ describe('the Node-RED editor in headless Chromium', function () {
     red = await startNodeRed();
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    page.on('pageerror', (e) => pageErrors.push(e.message));
+    // With the stack, so that an error in Node-RED's own editor code says where it was thrown.
+    page.on('pageerror', (e) => pageErrors.push(e.stack ?? e.message));
     await page.goto(red.url);
     await page.locator(".red-ui-palette-node[data-palette-type='twc-status']").waitFor({ timeout: 30000 });
   });
