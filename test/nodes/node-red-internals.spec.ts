@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
-import helper from 'node-red-node-test-helper';
 import type { NodeAPI } from 'node-red';
 import { ApiListener } from '../../src/http/listener';
 import {
@@ -15,18 +14,17 @@ import { request } from '../support/http-client';
 import { NODES } from '../support/helper-flows';
 import { freePort } from '../support/node-red-process';
 import { delay } from '../support/pty';
+import { helper, NODE_RED_DIR, NODE_RED_VERSION } from '../support/node-red';
 
 /**
  * The canary for src/nodes/node-red-internals.ts: every piece of Node-RED that the dedicated API port uses
  * without it being public node API, checked against the Node-RED that is installed. A failure names what
  * changed; the fix belongs in that one module.
  */
-helper.init(require.resolve('node-red'));
-
 const changed = (what: string): string =>
   `Node-RED changed: ${what}. The dedicated API port relies on it; adapt src/nodes/node-red-internals.ts.`;
 
-const nodeRedDir = path.dirname(require.resolve('node-red/package.json'));
+const nodeRedDir = NODE_RED_DIR;
 /** The http-in and http-response nodes, from the node-red packages under test. */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const httpInNode = require(require.resolve(HTTP_IN_NODE, { paths: [nodeRedDir] })) as (red: NodeAPI) => void;
@@ -39,7 +37,7 @@ const express = require(require.resolve('express', { paths: [runtimeDir] })) as 
 
 type Seen = { payload?: unknown; req?: { headers?: Record<string, unknown> } };
 
-describe('Node-RED internals the API port relies on (canary)', function () {
+describe(`Node-RED ${NODE_RED_VERSION} internals the API port relies on (canary)`, function () {
   this.timeout(30000);
   let RED: NodeAPI;
   let ownPort: http.Server;
