@@ -49,7 +49,7 @@ export class UnknownSlaveError extends Error {
 
 /** Bus time of one byte at 9600 baud, 8N1. */
 const BYTE_MS = 10 / 9.6;
-/** Idle line left before we talk (≥ 2 character times, twc-protocol.md §5.3). */
+/** Idle line left before we talk (≥ 2 character times, docs/protocol.md §5.3). */
 const TURNAROUND_MS = 3;
 /** How long a unit may leave a lower limit unconfirmed before we say so. */
 const UNCONFIRMED_WARN_MS = 30_000;
@@ -380,8 +380,9 @@ export class TwcMaster extends EventEmitter<MasterEvents> {
 
   /**
    * What to send now (a function that sends it and returns when the bus is free), or when to look again.
-   * Heartbeats come first: whatever else is on the bus, every linked slave keeps its cadence (decision 2).
-   * Nothing is taken from a queue here, only in the function: a receive hold may put the sending off.
+   * Heartbeats come first: whatever else is on the bus, every linked slave keeps its cadence
+   * (docs/decisions.md decision 2). Nothing is taken from a queue here, only in the function: a receive hold
+   * may put the sending off.
    */
   private nextAction(now: number): (() => number) | number {
     let due: SlaveRecord | undefined;

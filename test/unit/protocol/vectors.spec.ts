@@ -26,7 +26,7 @@ interface Vector {
   accept?: 'known' | 'request';
 }
 
-// twc-protocol.md §8.1, byte for byte.
+// docs/protocol.md §8.1, byte for byte.
 const M = 0x7777;
 const S = 0x4142;
 const vectors: Vector[] = [
@@ -259,7 +259,7 @@ const vectors: Vector[] = [
   },
 ];
 
-describe('protocol test vectors (twc-protocol.md §8.1)', () => {
+describe('protocol test vectors (docs/protocol.md §8.1)', () => {
   for (const v of vectors) {
     describe(v.name, () => {
       const message = parseHex(v.message);
@@ -326,7 +326,7 @@ describe('protocol test vectors (twc-protocol.md §8.1)', () => {
   });
 });
 
-describe('real captures (twc-protocol.md §8.3)', () => {
+describe('real captures (docs/protocol.md §8.3)', () => {
   const captures: [string, string, TwcMessage['kind']][] = [
     [
       '#9 slave linkready, 32 A, pad FF',
@@ -387,7 +387,7 @@ describe('real captures (twc-protocol.md §8.3)', () => {
   });
 });
 
-describe('resynchronisation example (twc-protocol.md §8.4)', () => {
+describe('resynchronisation example (docs/protocol.md §8.4)', () => {
   const stream =
     'FE 12 C0 FB E0 77 C0 FD E0 41 42 77 77 01 0C 80 0C 4E 00 00 00 00 38 C0 FE C0 C0 ' +
     'C0 FB E0 77 77 DB DD 01 09 12 DB DC 00 00 00 00 00 00 85 C0 FF ' +
