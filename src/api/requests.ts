@@ -1,9 +1,10 @@
-import { DAY_NAMES, type ScheduleUpdate } from '../policy/charge-policy';
-
 /**
  * Validation of command inputs as TWCManager's API takes them: a JSON body whatever its type (object,
  * JSON text, raw Buffer), numbers that may arrive as numeric strings, and a 400 reason otherwise.
  */
+
+import { DAY_NAMES, type ScheduleUpdate } from '../policy/charge-policy';
+
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 
 /** Turns a payload (object, JSON text or Buffer, possibly empty) into an object; '' and empty mean {}. */
