@@ -1,11 +1,12 @@
-import { DAY_NAMES, type ScheduleUpdate } from '../policy/charge-policy';
-
 /**
  * Reading command inputs as TWCManager's API takes them: a JSON body whatever its type (object, JSON text,
  * raw Buffer), numbers that may arrive as numeric strings, and a 400 reason when a field cannot be read as
  * what it should be. Whether a value is allowed (a rate above 0, watts not negative) is the policy's rule
  * (src/policy/charge-policy.ts), checked there once for the API and for flows calling the policy alike.
  */
+
+import { DAY_NAMES, type ScheduleUpdate } from '../policy/charge-policy';
+
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 
 /** Turns a payload (object, JSON text or Buffer, possibly empty) into an object; '' and empty mean {}. */

@@ -5,7 +5,7 @@ import type { InstallationSettings } from './installation';
 const round2 = (n: number): number => Math.round(n * 100) / 100;
 
 /**
- * GET /api/getSlaveTWCs (twcmanager-api-reference.md §3.2): one member per Wall Connector keyed by its
+ * GET /api/getSlaveTWCs (docs/api.md §3.2): one member per Wall Connector keyed by its
  * TWCID, in the order they joined, then `total` last. The key set never depends on the state, so clients
  * that diff polls see no keys come and go.
  */

@@ -10,7 +10,7 @@ import { chargerWatts, fixed2, type InstallationSettings } from './installation'
 const startHourOf = (s: PolicySettings): number =>
   s.scheduledAmpsStartHour >= 0 ? Math.trunc(s.scheduledAmpsStartHour) : -1;
 
-/** The `ScheduledCharging` object of getStatus, key for key (reference §3.1). */
+/** The `ScheduledCharging` object of getStatus, key for key (docs/api.md §3.1). */
 export function scheduledCharging(s: PolicySettings): Record<string, unknown> {
   const startHour = startHourOf(s);
   const minute = (h: number): number => (h >= 0 ? Math.trunc(h * 60) : -1);
@@ -35,7 +35,7 @@ function serverTime(nowMs: number): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}, ${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
-/** GET /api/getStatus, key for key in TWCManager's order (twcmanager-api-reference.md §3.1). */
+/** GET /api/getStatus, key for key in TWCManager's order (docs/api.md §3.1). */
 export function getStatus(
   snapshot: MasterSnapshot,
   active: ActivePolicy,

@@ -188,8 +188,9 @@ export class TwcMaster extends BusLine {
 
   /**
    * What to send now (a function that sends it and returns when the bus is free), or when to look again.
-   * Heartbeats come first: whatever else is on the bus, every linked slave keeps its cadence (decision 2).
-   * Nothing is taken from a queue here, only in the function: a receive hold may put the sending off.
+   * Heartbeats come first: whatever else is on the bus, every linked slave keeps its cadence
+   * (docs/decisions.md decision 2). Nothing is taken from a queue here, only in the function: a receive hold
+   * may put the sending off.
    */
   protected nextAction(now: number): (() => number) | number {
     let due: SlaveRecord | undefined;

@@ -224,7 +224,7 @@ export class ChargePolicy implements AmpsPolicy {
     this.update({ extra: { ...this.settings.extra, [key]: text } });
   }
 
-  /** The policy in force now, chosen in TWCManager's order (reference §6.2). */
+  /** The policy in force now, chosen in TWCManager's order (docs/api.md §6.2). */
   active(): ActivePolicy {
     const s = this.settings;
     const nowMs = this.wallClock();

@@ -9,7 +9,7 @@ export function offsetWatts(offsets: Record<string, ConsumptionOffset>, supply: 
   return Object.values(offsets).reduce((sum, o) => sum + watts(o, supply), 0);
 }
 
-/** Generation and consumption with the offsets applied, as getStatus shows them (reference §6.6). */
+/** Generation and consumption with the offsets applied, as getStatus shows them (docs/api.md §6.6). */
 export function greenWatts(
   s: Pick<PolicySettings, 'generationW' | 'consumptionW' | 'consumptionOffset'>,
   supply: Supply,

@@ -13,7 +13,7 @@ import { escape } from './escaping';
 import type { ProtocolVersion, RequestKind, TwcMessage } from './messages';
 import { assertAllowed } from './refused';
 
-/** Class and function byte of each master request (§4.2). */
+/** Class and function byte of each master request (docs/protocol.md §4.2). */
 export const REQUEST_CODES: Record<RequestKind, readonly [number, number]> = {
   kwhRequest: [CLASS_REQUEST, FN.kwh],
   vinRequest1: [CLASS_REQUEST, FN.vin1],
@@ -156,7 +156,10 @@ function build(msg: TwcMessage): Uint8Array {
   }
 }
 
-/** The unescaped message, checksum included. Throws RefusedCommandError for anything unsafe (§4.6). */
+/**
+ * The unescaped message, checksum included. Throws RefusedCommandError for anything unsafe (docs/protocol.md
+ * §4.6).
+ */
 export function encodeMessage(msg: TwcMessage): Uint8Array {
   const message = build(msg);
   assertAllowed(message);

@@ -9,7 +9,7 @@ export class RefusedCommandError extends Error {
 
 const pair = (cls: number, fn: number): number => (cls << 8) | fn;
 
-/** Known to damage or crash a TWC (§4.6); named so the refusal says why. */
+/** Known to damage or crash a TWC (docs/protocol.md §4.6); named so the refusal says why. */
 const DANGEROUS = new Map<number, string>([
   [
     pair(CLASS_COMMAND, 0x19),
@@ -22,7 +22,10 @@ const DANGEROUS = new Map<number, string>([
   [pair(CLASS_REQUEST, 0xe8), 'FB E8 crashes the Wall Connector'],
 ]);
 
-/** Everything we ever emit as a master (decision 6), plus the slave replies our simulator sends. */
+/**
+ * Everything we ever emit as a master (docs/decisions.md decision 6), plus the slave replies our simulator
+ * sends.
+ */
 const ALLOWED = new Set<number>([
   pair(CLASS_COMMAND, FN.linkReady1),
   pair(CLASS_REQUEST, FN.linkReady2),
@@ -51,7 +54,9 @@ const ALLOWED = new Set<number>([
   ].map((fn) => pair(CLASS_SLAVE, fn)),
 ]);
 
-/** Heartbeat commands a master may send: keep-alive and the two set-limit commands (§4.4). */
+/**
+ * Heartbeat commands a master may send: keep-alive and the two set-limit commands (docs/protocol.md §4.4).
+ */
 const ALLOWED_HEARTBEAT_COMMANDS = new Set([0x00, 0x05, 0x09]);
 
 /** Why `message` (unescaped, checksum included) must not be sent; undefined when it may be. */

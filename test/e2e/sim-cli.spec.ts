@@ -135,7 +135,7 @@ describe('twc-sim over a socat pty, driven by an independent master (Python)', f
       await waitFor('the link-ready of 4142', 5000, () =>
         messagesIn(received).some((m) => hex(m).startsWith('FD E2 41 42')),
       );
-      // TV5 of twc-protocol.md §8.1: a 32 A protocol 2 heartbeat from 7777 to 4142.
+      // TV5 of docs/protocol.md §8.1: a 32 A protocol 2 heartbeat from 7777 to 4142.
       const tv5 = Buffer.from('C0FBE077774142090C80000000000000E6C0', 'hex');
       for (let i = 0; i < 3; i++) {
         port.write(tv5);
@@ -174,7 +174,7 @@ describe('twc-sim over a socat pty, driven by an independent master (Python)', f
 });
 
 /**
- * The messages in a byte stream, by the recommended rule of twc-protocol.md §2.5 written out here on its
+ * The messages in a byte stream, by the recommended rule of docs/protocol.md §2.5 written out here on its
  * own: every C0 ends a candidate; keep those that unescape cleanly and whose checksum matches.
  */
 function messagesIn(stream: number[]): number[][] {
