@@ -11,7 +11,7 @@ import type { BusStats, MasterEvents, MasterWarning } from './types';
 
 /** Bus time of one byte at 9600 baud, 8N1. */
 const BYTE_MS = 10 / 9.6;
-/** Idle line left before we talk (≥ 2 character times, twc-protocol.md §5.3). */
+/** Idle line left before we talk (≥ 2 character times, docs/protocol.md §5.3). */
 export const TURNAROUND_MS = 3;
 /** Frames TWCManager does not keep as "the last TWC response". */
 const ROUTINE = new Set<TwcMessage['kind']>(['slaveLinkReady', 'slaveHeartbeat', 'kwhReport']);
