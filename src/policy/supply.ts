@@ -23,7 +23,7 @@ const reported = (s: PhaseVolts): number[] =>
 /**
  * The one supply every watts↔amps conversion uses: the average of all reported phase voltages times the
  * number of phases in use, as TWCManager computes it (docs/api.md §6.6), so that one voltage serves every
- * Wall Connector (docs/api.md §3.1 chargerLoadWatts, §3.2 chargerLoadInW) rather than each unit's own sum.
+ * Wall Connector (chargerLoadWatts, docs/api.md §3.1; chargerLoadInW, docs/api.md §3.2) rather than each unit's own sum.
  * Average × phases and that per-unit sum agree for a single unit; they differ once units report different
  * voltages and draw different currents, and there TWCManager's answer is the one clients expect.
  */
