@@ -1,5 +1,5 @@
 import type { InstallationSettings } from '../api/installation';
-import type { MasterConfig } from '../master/config';
+import { CONFIG_RANGES, DEFAULT_MASTER_CONFIG, type MasterConfig, type Range } from '../master/config';
 import { parseSlaveSpecs, SimSpecError, type SlaveSpec } from '../sim/spec';
 
 /** The twc-master node's properties as the editor saves them (numbers may arrive as strings). */
@@ -32,14 +32,45 @@ export interface MasterSettings extends InstallationSettings {
   engine: Partial<MasterConfig>;
 }
 
+/** A number field of the node: its range, and the value taken when it is left empty (none: required). */
+export interface NumberField extends Range {
+  default?: number;
+}
+
+/**
+ * The twc-master node's number fields. The installation limits are the engine's (CONFIG_RANGES); the
+ * minimum's default is the engine's too. The editor dialog validates with this very table, which the
+ * node exports to it as RED.settings.twcMasterFields.
+ */
+export const NODE_FIELDS = {
+  baud: { min: 1200, max: 115200, default: 9600 },
+  tcpPort: { min: 1, max: 65535, default: 8899 },
+  wiringMaxAmpsAllTWCs: CONFIG_RANGES.wiringMaxAmpsAllTWCs,
+  wiringMaxAmpsPerTWC: CONFIG_RANGES.wiringMaxAmpsPerTWC,
+  minAmpsPerTWC: { ...CONFIG_RANGES.minAmpsPerTWC, default: DEFAULT_MASTER_CONFIG.minAmpsPerTWC },
+  defaultVoltage: { min: 100, max: 480, default: 240 },
+  numberOfPhases: { min: 1, max: 3, default: 1 },
+  listenPort: { min: 1, max: 65535, default: 8080 },
+} as const satisfies Record<string, NumberField>;
+
+type FieldName = keyof typeof NODE_FIELDS;
+
 export class SettingsError extends Error {
   override name = 'SettingsError';
 }
 
-function whole(name: string, value: unknown, min: number, max: number, fallback?: number): number {
+function whole(name: FieldName, value: unknown, required = false): number {
+  const field: NumberField = NODE_FIELDS[name];
+  const { min, max } = field;
   // Number() ignores the whitespace around a number (" 32 " is 32) and reads blank text as 0, out of range.
   const v =
-    value === undefined || value === '' ? fallback : typeof value === 'string' ? Number(value) : value;
+    value === undefined || value === ''
+      ? required
+        ? undefined
+        : field.default
+      : typeof value === 'string'
+        ? Number(value)
+        : value;
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
     const got = value === undefined || value === '' ? 'nothing' : JSON.stringify(value);
     throw new SettingsError(`${name} must be a whole number from ${min} to ${max} (got ${got})`);
@@ -71,9 +102,9 @@ export function parseMasterSettings(props: MasterNodeProps): MasterSettings {
   const idText = String(props.fakeTWCID ?? '7777').trim();
   if (!/^[0-9a-fA-F]{4}$/.test(idText))
     throw new SettingsError(`fakeTWCID must be four hexadecimal digits (got "${idText}")`);
-  const wiringMaxAmpsAllTWCs = whole('wiringMaxAmpsAllTWCs', props.wiringMaxAmpsAllTWCs, 1, 655);
-  const wiringMaxAmpsPerTWC = whole('wiringMaxAmpsPerTWC', props.wiringMaxAmpsPerTWC, 1, 80);
-  const minAmpsPerTWC = whole('minAmpsPerTWC', props.minAmpsPerTWC, 5, 80, 12);
+  const wiringMaxAmpsAllTWCs = whole('wiringMaxAmpsAllTWCs', props.wiringMaxAmpsAllTWCs);
+  const wiringMaxAmpsPerTWC = whole('wiringMaxAmpsPerTWC', props.wiringMaxAmpsPerTWC);
+  const minAmpsPerTWC = whole('minAmpsPerTWC', props.minAmpsPerTWC);
   if (minAmpsPerTWC > wiringMaxAmpsPerTWC) {
     throw new SettingsError(
       `minAmpsPerTWC (${minAmpsPerTWC}) must not exceed wiringMaxAmpsPerTWC (${wiringMaxAmpsPerTWC})`,
@@ -83,22 +114,20 @@ export function parseMasterSettings(props: MasterNodeProps): MasterSettings {
   return {
     transport,
     serialPort,
-    baud: whole('baud', props.baud, 1200, 115200, 9600),
+    baud: whole('baud', props.baud),
     host,
-    tcpPort:
-      transport === 'tcp'
-        ? whole('tcpPort', props.tcpPort, 1, 65535)
-        : whole('tcpPort', props.tcpPort, 1, 65535, 8899),
+    // The gateway's port is required when it is used.
+    tcpPort: whole('tcpPort', props.tcpPort, transport === 'tcp'),
     simulatedSlaves,
     slaves,
     fakeTWCID: idText.toUpperCase(),
     wiringMaxAmpsAllTWCs,
     wiringMaxAmpsPerTWC,
     minAmpsPerTWC,
-    defaultVoltage: whole('defaultVoltage', props.defaultVoltage, 100, 480, 240),
-    numberOfPhases: whole('numberOfPhases', props.numberOfPhases, 1, 3, 1),
+    defaultVoltage: whole('defaultVoltage', props.defaultVoltage),
+    numberOfPhases: whole('numberOfPhases', props.numberOfPhases),
     httpEnabled,
-    listenPort: whole('listenPort', props.listenPort, 1, 65535, 8080),
+    listenPort: whole('listenPort', props.listenPort),
     cancelStopsCharging: props.cancelStopsCharging === true || props.cancelStopsCharging === 'true',
     listenHost: (props.listenHost ?? '').trim() || undefined,
     engine: {

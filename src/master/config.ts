@@ -30,11 +30,11 @@ export interface MasterConfig {
 export const DEFAULT_MASTER_CONFIG: MasterConfig = {
   fakeTWCID: 0x7777,
   masterSign: 0x77,
-  wiringMaxAmpsAllTWCs: 6,
-  wiringMaxAmpsPerTWC: 6,
-  // TWCManager suggests 12, but beside its 6 A wiring default that would never charge; 6 A is the
-  // lowest a protocol-2 unit takes and keeps the defaults valid. Installers set all three.
-  minAmpsPerTWC: 6,
+  // Installers always set the wiring (the node and the command line require it); these keep a bare engine
+  // valid beside TWCManager's minimum of 12 A, the one default of the minimum everywhere.
+  wiringMaxAmpsAllTWCs: 12,
+  wiringMaxAmpsPerTWC: 12,
+  minAmpsPerTWC: 12,
   spikeAmpsToCancel6ALimit: 'auto',
   heartbeatIntervalMs: 1000,
   replyTimeoutMs: 200,
@@ -51,7 +51,39 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-function wholeNumber(name: string, value: unknown, min: number, max: number): number {
+/** A whole-number setting's accepted range, both ends included. */
+export interface Range {
+  min: number;
+  max: number;
+}
+
+/**
+ * What the engine accepts for each setting: the one table of these ranges. The twc-master node's parser
+ * and its editor dialog take the installation limits from here (src/bus/settings.ts); a test holds all
+ * three to it.
+ */
+export const CONFIG_RANGES = {
+  fakeTWCID: { min: 0, max: 0xffff },
+  masterSign: { min: 0, max: 0xff },
+  // 655.35 A is the most the protocol's centiamp field can carry.
+  wiringMaxAmpsAllTWCs: { min: 1, max: 655 },
+  // 80 A is the most a TWC2 takes.
+  wiringMaxAmpsPerTWC: { min: 1, max: 80 },
+  minAmpsPerTWC: { min: 5, max: 80 },
+  spikeAmpsToCancel6ALimit: { min: 0, max: 80 },
+  heartbeatIntervalMs: { min: 200, max: 10000 },
+  replyTimeoutMs: { min: 20, max: 2000 },
+  slaveTimeoutMs: { min: 2000, max: 600000 },
+  linkReadySpacingMs: { min: 20, max: 5000 },
+  linkReadyRepeatMs: { min: 1000, max: 600000 },
+  kwhPollIntervalMs: { min: 1000, max: 3600000 },
+  vinRetryIntervalMs: { min: 1000, max: 3600000 },
+  vinMaxAttempts: { min: 0, max: 100 },
+  maxSlaves: { min: 1, max: 3 },
+} as const satisfies Record<keyof MasterConfig, Range>;
+
+function wholeNumber(name: keyof MasterConfig, value: unknown): number {
+  const { min, max } = CONFIG_RANGES[name];
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
     throw new ConfigError(
       `${name} must be a whole number from ${min} to ${max} (got ${JSON.stringify(value)})`,
@@ -60,31 +92,17 @@ function wholeNumber(name: string, value: unknown, min: number, max: number): nu
   return value;
 }
 
-/**
- * Merges the given fields over the defaults and checks every one; throws ConfigError with the field's name.
- */
+/** Merges the given fields over the defaults and checks every one; throws ConfigError with the field's name. */
 export function resolveMasterConfig(partial: Partial<MasterConfig> = {}): MasterConfig {
   const c: MasterConfig = { ...DEFAULT_MASTER_CONFIG, ...partial };
-  wholeNumber('fakeTWCID', c.fakeTWCID, 0, 0xffff);
-  wholeNumber('masterSign', c.masterSign, 0, 0xff);
-  wholeNumber('wiringMaxAmpsAllTWCs', c.wiringMaxAmpsAllTWCs, 1, 655);
-  wholeNumber('wiringMaxAmpsPerTWC', c.wiringMaxAmpsPerTWC, 1, 80);
-  wholeNumber('minAmpsPerTWC', c.minAmpsPerTWC, 5, 80);
-  if (c.minAmpsPerTWC > c.wiringMaxAmpsPerTWC) {
-    throw new ConfigError(
-      `minAmpsPerTWC (${c.minAmpsPerTWC}) must not exceed wiringMaxAmpsPerTWC (${c.wiringMaxAmpsPerTWC})`,
-    );
+  for (const name of Object.keys(CONFIG_RANGES) as (keyof MasterConfig)[]) {
+    if (name === 'spikeAmpsToCancel6ALimit' && c[name] === 'auto') continue;
+    wholeNumber(name, c[name]);
+    if (name === 'minAmpsPerTWC' && c.minAmpsPerTWC > c.wiringMaxAmpsPerTWC) {
+      throw new ConfigError(
+        `minAmpsPerTWC (${c.minAmpsPerTWC}) must not exceed wiringMaxAmpsPerTWC (${c.wiringMaxAmpsPerTWC})`,
+      );
+    }
   }
-  if (c.spikeAmpsToCancel6ALimit !== 'auto')
-    wholeNumber('spikeAmpsToCancel6ALimit', c.spikeAmpsToCancel6ALimit, 0, 80);
-  wholeNumber('heartbeatIntervalMs', c.heartbeatIntervalMs, 200, 10000);
-  wholeNumber('replyTimeoutMs', c.replyTimeoutMs, 20, 2000);
-  wholeNumber('slaveTimeoutMs', c.slaveTimeoutMs, 2000, 600000);
-  wholeNumber('linkReadySpacingMs', c.linkReadySpacingMs, 20, 5000);
-  wholeNumber('linkReadyRepeatMs', c.linkReadyRepeatMs, 1000, 600000);
-  wholeNumber('kwhPollIntervalMs', c.kwhPollIntervalMs, 1000, 3600000);
-  wholeNumber('vinRetryIntervalMs', c.vinRetryIntervalMs, 1000, 3600000);
-  wholeNumber('vinMaxAttempts', c.vinMaxAttempts, 0, 100);
-  wholeNumber('maxSlaves', c.maxSlaves, 1, 3);
   return c;
 }

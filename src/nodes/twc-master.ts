@@ -1,7 +1,7 @@
 import type { NodeAPI, NodeDef } from 'node-red';
 import { SerialPort } from 'serialport';
 import { createBus } from '../bus/create-bus';
-import { parseMasterSettings, type MasterNodeProps, type MasterSettings } from '../bus/settings';
+import { NODE_FIELDS, parseMasterSettings, type MasterNodeProps, type MasterSettings } from '../bus/settings';
 import { SystemClock } from '../clock';
 import { ApiListener } from '../http/listener';
 import { TWC_PAGE } from '../web/page';
@@ -71,6 +71,8 @@ export = function register(RED: NodeAPI): void {
 
   RED.nodes.registerType('twc-master', TwcMasterConfig as never, {
     credentials: { apiToken: { type: 'password' } },
+    // The dialog validates with the parser's own table (RED.settings.twcMasterFields in the editor).
+    settings: { twcMasterFields: { value: NODE_FIELDS, exportable: true } },
   });
 
   RED.httpAdmin.get(SERIAL_PORTS_ROUTE, RED.auth.needsPermission('twc-master.read'), (_req, res) => {
