@@ -1,5 +1,6 @@
 import type { InstallationSettings } from '../api/installation';
 import type { MasterConfig } from '../master/config';
+import { formatTwcId, parseTwcId } from '../protocol/twcid';
 import { parseSlaveSpecs, SimSpecError, type SlaveSpec } from '../sim/spec';
 
 /** The twc-master node's properties as the editor saves them (numbers may arrive as strings). */
@@ -69,7 +70,8 @@ export function parseMasterSettings(props: MasterNodeProps): MasterSettings {
     }
   }
   const idText = String(props.fakeTWCID ?? '7777').trim();
-  if (!/^[0-9a-fA-F]{4}$/.test(idText))
+  const fakeTWCID = parseTwcId(idText);
+  if (fakeTWCID === undefined)
     throw new SettingsError(`fakeTWCID must be four hexadecimal digits (got "${idText}")`);
   const wiringMaxAmpsAllTWCs = whole('wiringMaxAmpsAllTWCs', props.wiringMaxAmpsAllTWCs, 1, 655);
   const wiringMaxAmpsPerTWC = whole('wiringMaxAmpsPerTWC', props.wiringMaxAmpsPerTWC, 1, 80);
@@ -91,7 +93,7 @@ export function parseMasterSettings(props: MasterNodeProps): MasterSettings {
         : whole('tcpPort', props.tcpPort, 1, 65535, 8899),
     simulatedSlaves,
     slaves,
-    fakeTWCID: idText.toUpperCase(),
+    fakeTWCID: formatTwcId(fakeTWCID),
     wiringMaxAmpsAllTWCs,
     wiringMaxAmpsPerTWC,
     minAmpsPerTWC,
@@ -102,7 +104,7 @@ export function parseMasterSettings(props: MasterNodeProps): MasterSettings {
     cancelStopsCharging: props.cancelStopsCharging === true || props.cancelStopsCharging === 'true',
     listenHost: (props.listenHost ?? '').trim() || undefined,
     engine: {
-      fakeTWCID: parseInt(idText, 16),
+      fakeTWCID,
       wiringMaxAmpsAllTWCs,
       wiringMaxAmpsPerTWC,
       minAmpsPerTWC,

@@ -1,5 +1,6 @@
 export * from './messages';
 export * from './constants';
+export { formatTwcId, isTwcId, parseTwcId } from './twcid';
 export { checksum, hasValidChecksum } from './checksum';
 export { escape } from './escaping';
 export { formatHex, parseHex } from './hex';

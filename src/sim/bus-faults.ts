@@ -1,5 +1,6 @@
 import type { Clock, TimerHandle } from '../clock';
 import { HeartbeatCommand, type TwcId, type TwcMessage } from '../protocol/messages';
+import { isTwcId } from '../protocol/twcid';
 import { absurdMessage } from './absurd';
 import type { SimulatedSlave } from './slave';
 import { LINE_BYTES_PER_SECOND } from './wire';
@@ -67,9 +68,6 @@ function checkRate(rate: number, what: string, max: number): void {
     throw new RangeError(`${what} must be a number above 0 and at most ${max}, not ${rate}`);
   }
 }
-
-const isTwcId = (id: unknown): boolean =>
-  Number.isInteger(id) && (id as number) >= 0 && (id as number) <= 0xffff;
 
 /** Throws a RangeError naming the first bad value. */
 export function checkBusFaults(faults: BusFaults): void {

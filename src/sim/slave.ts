@@ -6,9 +6,9 @@ import {
   type TwcId,
   type TwcMessage,
 } from '../protocol/messages';
+import { formatTwcId } from '../protocol/twcid';
 import { SimulatedCar, type CarOptions } from './car';
 import { checkSlaveFaults, GrantEcho, missed, withDoubles, type SlaveFaults } from './faults';
-import { formatTwcId } from './twc-id';
 
 export interface SimulatedSlaveOptions {
   id: TwcId;
