@@ -48,7 +48,7 @@ export class UnknownSlaveError extends Error {
 }
 
 /** Bus time of one byte at 9600 baud, 8N1. */
-const BYTE_MS = 10 / 9.6;
+import { BYTE_MS } from '../protocol/tables';
 /** Idle line left before we talk (≥ 2 character times, twc-protocol.md §5.3). */
 const TURNAROUND_MS = 3;
 /** How long a unit may leave a lower limit unconfirmed before we say so. */

@@ -1,5 +1,6 @@
 export * from './messages';
 export * from './constants';
+export * from './tables';
 export { formatTwcId, isTwcId, parseTwcId } from './twcid';
 export { checksum, hasValidChecksum } from './checksum';
 export { escape } from './escaping';
