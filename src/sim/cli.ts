@@ -3,6 +3,7 @@ import { SystemClock } from '../clock';
 import { formatHex } from '../protocol';
 import type { TwcMessage } from '../protocol/messages';
 import { formatTwcId } from '../protocol/twcid';
+import { SERIAL_LINE } from '../transport/line-settings';
 import { SimulatedBus } from './bus';
 import type { BusFaults } from './bus-faults';
 import { parseCliArgs, USAGE, type SimConfig, type SimUnit } from './cli-args';
@@ -77,14 +78,7 @@ export function main(argv: string[]): void {
   }
   const bus = busFor(config);
   const { device, version } = config;
-  const port = new SerialPort({
-    path: device,
-    baudRate: 9600,
-    dataBits: 8,
-    parity: 'none',
-    stopBits: 1,
-    autoOpen: false,
-  });
+  const port = new SerialPort({ ...SERIAL_LINE, path: device, autoOpen: false });
   const log = (line: string): void => {
     if (config.verbose) console.log(`${new Date().toISOString()} ${line}`);
   };
