@@ -14,6 +14,7 @@ export default tseslint.config(
       'nodes/*.js',
       'reports/',
       '.stryker-tmp/',
+      '.nr5/',
     ],
   },
   js.configs.recommended,

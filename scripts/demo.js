@@ -122,15 +122,11 @@ module.exports = {
 `,
 );
 
+// The tests set TWC_NODE_RED_DIR to run the demo on another Node-RED install (scripts/test.js).
+const nodeRedDir = process.env.TWC_NODE_RED_DIR || path.join(ROOT, 'node_modules', 'node-red');
 const red = spawn(
   process.execPath,
-  [
-    path.join(ROOT, 'node_modules', 'node-red', 'red.js'),
-    '--userDir',
-    userDir,
-    '--settings',
-    path.join(userDir, 'settings.js'),
-  ],
+  [path.join(nodeRedDir, 'red.js'), '--userDir', userDir, '--settings', path.join(userDir, 'settings.js')],
   { stdio: ['ignore', 'inherit', 'inherit'] },
 );
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => red.kill(sig));

@@ -1,11 +1,11 @@
-/**
- * Time enters the engine and the simulator only through a Clock, so that unit tests drive time by hand
- * and e2e tests run the same code under real time (architecture.md).
- */
 export interface TimerHandle {
   readonly id: number;
 }
 
+/**
+ * Time enters the engine and the simulator only through a Clock, so that unit tests drive time by hand
+ * and e2e tests run the same code under real time (docs/architecture.md).
+ */
 export interface Clock {
   /** Milliseconds, monotonic. */
   now(): number;

@@ -23,7 +23,7 @@ export function getConfig(install: InstallationSettings): Record<string, unknown
   };
 }
 
-/** GET /api/getPolicy: TWCManager's default policy list, in evaluation order (reference §3.4). */
+/** GET /api/getPolicy: TWCManager's default policy list, in evaluation order (docs/api.md §3.4). */
 export function getPolicy(): Record<string, unknown>[] {
   const green = {
     background_task: 'checkGreenEnergy',

@@ -1,10 +1,13 @@
+/**
+ * Reading command inputs as TWCManager's API takes them: a JSON body whatever its type (object, JSON text,
+ * raw Buffer), numbers that may arrive as numeric strings, and a 400 reason when a field cannot be read as
+ * what it should be. Whether a value is allowed (a rate above 0, watts not negative) is the policy's rule
+ * (src/policy/charge-policy.ts), checked there once for the API and for flows calling the policy alike.
+ */
+
 import { DAY_NAMES, type ScheduleUpdate } from '../policy/charge-policy';
 import { parseTwcId } from '../protocol/twcid';
 
-/**
- * Validation of command inputs as TWCManager's API takes them: a JSON body whatever its type (object,
- * JSON text, raw Buffer), numbers that may arrive as numeric strings, and a 400 reason otherwise.
- */
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 
 /** Turns a payload (object, JSON text or Buffer, possibly empty) into an object; '' and empty mean {}. */
@@ -53,8 +56,6 @@ export function parseChargeNow(payload: unknown): Parsed<ChargeNowRequest> {
   if (rate === undefined) return { ok: false, error: 'chargeNowRate must be a whole number of amps' };
   if (duration === undefined)
     return { ok: false, error: 'chargeNowDuration must be a whole number of seconds' };
-  if (rate <= 0) return { ok: false, error: 'chargeNowRate must be greater than 0' };
-  if (duration <= 0) return { ok: false, error: 'chargeNowDuration must be greater than 0' };
   return { ok: true, value: { rate, duration } };
 }
 
@@ -70,8 +71,6 @@ export function parseGreenEnergy(payload: unknown): Parsed<GreenEnergyRequest> {
   const consumptionW = numberLike(body.value.consumptionW ?? 0);
   if (generationW === undefined) return { ok: false, error: 'generationW must be a number of watts' };
   if (consumptionW === undefined) return { ok: false, error: 'consumptionW must be a number of watts' };
-  if (generationW < 0 || consumptionW < 0)
-    return { ok: false, error: 'generationW and consumptionW must not be negative' };
   return { ok: true, value: { generationW, consumptionW } };
 }
 

@@ -1,10 +1,11 @@
 import type { MasterSnapshot } from '../master/types';
-import { slaveWatts, type InstallationSettings } from './installation';
+import { supplyOf, wattsPerAmp } from '../policy/supply';
+import type { InstallationSettings } from './installation';
 
 const round2 = (n: number): number => Math.round(n * 100) / 100;
 
 /**
- * GET /api/getSlaveTWCs (twcmanager-api-reference.md §3.2): one member per Wall Connector keyed by its
+ * GET /api/getSlaveTWCs (docs/api.md §3.2): one member per Wall Connector keyed by its
  * TWCID, in the order they joined, then `total` last. The key set never depends on the state, so clients
  * that diff polls see no keys come and go.
  */
@@ -13,12 +14,11 @@ export function getSlaveTWCs(
   install: InstallationSettings,
 ): Record<string, Record<string, unknown>> {
   const out: Record<string, Record<string, unknown>> = {};
+  const perAmp = wattsPerAmp(supplyOf(snapshot.slaves, install));
   for (const s of snapshot.slaves) {
     out[s.TWCID] = {
       carsCharging: s.charging,
-      chargerLoadInW: Math.round(
-        slaveWatts(s.reportedAmpsActual, [s.voltsPhaseA, s.voltsPhaseB, s.voltsPhaseC], install),
-      ),
+      chargerLoadInW: Math.round(s.reportedAmpsActual * perAmp),
       currentVIN: s.currentVIN,
       lastAmpsOffered: s.lastAmpsOffered,
       lastHeartbeat: round2(s.secondsSinceLastHeartbeat),

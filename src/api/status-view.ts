@@ -1,15 +1,16 @@
 import type { MasterSnapshot } from '../master/types';
 import { DAY_NAMES, type ActivePolicy } from '../policy/charge-policy';
-import { greenWatts, type Supply } from '../policy/green';
+import { greenWatts } from '../policy/green';
 import { scheduleEnabled } from '../policy/schedule';
 import type { PolicySettings } from '../policy/settings';
+import { supplyOf, wattsPerAmp } from '../policy/supply';
 import { chargerWatts, fixed2, type InstallationSettings } from './installation';
 
 /** TWCManager truncates the start to the whole hour (22:30 reads back as 22); -1 when unset. */
 const startHourOf = (s: PolicySettings): number =>
   s.scheduledAmpsStartHour >= 0 ? Math.trunc(s.scheduledAmpsStartHour) : -1;
 
-/** The `ScheduledCharging` object of getStatus, key for key (reference §3.1). */
+/** The `ScheduledCharging` object of getStatus, key for key (docs/api.md §3.1). */
 export function scheduledCharging(s: PolicySettings): Record<string, unknown> {
   const startHour = startHourOf(s);
   const minute = (h: number): number => (h >= 0 ? Math.trunc(h * 60) : -1);
@@ -28,25 +29,13 @@ export function scheduledCharging(s: PolicySettings): Record<string, unknown> {
   };
 }
 
-/** Volts and phases for watts→amps: the average reported phase voltage when any slave reports one. */
-export function supplyOf(snapshot: Pick<MasterSnapshot, 'slaves'>, install: InstallationSettings): Supply {
-  const volts = snapshot.slaves.flatMap((s) =>
-    [s.voltsPhaseA, s.voltsPhaseB, s.voltsPhaseC].filter((v) => v > 0),
-  );
-  if (volts.length === 0) return { volts: install.defaultVoltage, phases: install.numberOfPhases };
-  const phases = Math.max(
-    ...snapshot.slaves.map((s) => [s.voltsPhaseA, s.voltsPhaseB, s.voltsPhaseC].filter((v) => v > 0).length),
-  );
-  return { volts: volts.reduce((a, b) => a + b, 0) / volts.length, phases };
-}
-
 function serverTime(nowMs: number): string {
   const d = new Date(nowMs);
   const pad = (n: number): string => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}, ${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
-/** GET /api/getStatus, key for key in TWCManager's order (twcmanager-api-reference.md §3.1). */
+/** GET /api/getStatus, key for key in TWCManager's order (docs/api.md §3.1). */
 export function getStatus(
   snapshot: MasterSnapshot,
   active: ActivePolicy,
@@ -54,8 +43,8 @@ export function getStatus(
   install: InstallationSettings,
   nowMs: number,
 ): Record<string, unknown> {
-  const sup = supplyOf(snapshot, install);
-  const supply = sup.volts * sup.phases;
+  const sup = supplyOf(snapshot.slaves, install);
+  const supply = wattsPerAmp(sup);
   const green = greenWatts(settings, sup);
   const loadWatts = chargerWatts(snapshot.slaves, install);
   const startHour = startHourOf(settings);

@@ -22,7 +22,10 @@ export interface Candidate {
  * rate (about 55 link-ready frames a second at 9600 baud).
  */
 export const CANDIDATE_CAPACITY = 1024;
-/** After an unanswered probe a unit waits this long; real units announce again every 10 s (§7.1). */
+/**
+ * After an unanswered probe a unit waits this long; real units announce again every 10 s (docs/protocol.md
+ * §7.1).
+ */
 export const PROBE_BACKOFF_MS = 3000;
 
 /**

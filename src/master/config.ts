@@ -12,7 +12,7 @@ export interface MasterConfig {
   wiringMaxAmpsPerTWC: number;
   /** Below this an offer is 0 instead (cars misbehave at very low currents). */
   minAmpsPerTWC: number;
-  /** Raise-to-spike workaround for cars stuck near 6 A (twc-protocol.md §6.5); 0 turns it off. */
+  /** Raise-to-spike workaround for cars stuck near 6 A (docs/protocol.md §6.5); 0 turns it off. */
   spikeAmpsToCancel6ALimit: number | 'auto';
   heartbeatIntervalMs: number;
   /** How long to wait for the reply to an addressed request before the bus is free again. */
@@ -60,7 +60,9 @@ function wholeNumber(name: string, value: unknown, min: number, max: number): nu
   return value;
 }
 
-/** Merges the given fields over the defaults and checks every one; throws ConfigError with the field's name. */
+/**
+ * Merges the given fields over the defaults and checks every one; throws ConfigError with the field's name.
+ */
 export function resolveMasterConfig(partial: Partial<MasterConfig> = {}): MasterConfig {
   const c: MasterConfig = { ...DEFAULT_MASTER_CONFIG, ...partial };
   wholeNumber('fakeTWCID', c.fakeTWCID, 0, 0xffff);

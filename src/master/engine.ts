@@ -1,33 +1,21 @@
-import { EventEmitter } from 'node:events';
-import { SystemClock, type Clock, type TimerHandle } from '../clock';
-import { decodeMessage, encodeFrame, FrameDecoder, HeartbeatCommand, RefusedCommandError } from '../protocol';
-import {
-  sentByMaster,
-  type MasterHeartbeat,
-  type SlaveLinkReady,
-  type TwcId,
-  type TwcMessage,
-} from '../protocol/messages';
-import { FixedAmps, type AmpsPolicy } from '../policy/available-amps';
-import type { Transport, TransportStatus } from '../transport/transport';
+import type { Clock } from '../clock';
+import { SystemClock } from '../clock';
+import { HeartbeatCommand } from '../protocol';
+import { sentByMaster, type SlaveLinkReady, type TwcId, type TwcMessage } from '../protocol/messages';
+import { fixedAmps, type AmpsPolicy } from '../policy/available-amps';
+import type { Transport } from '../transport/transport';
+import { BusLine, TURNAROUND_MS } from './bus-line';
+import { busAlerts, busWarnings, unconfirmedLimitWarning } from './bus-warnings';
+import type { Candidate } from './candidates';
 import { resolveMasterConfig, type MasterConfig } from './config';
+import { heartbeatFor, probeFor } from './frames';
+import { LinkReadyPlan } from './link-ready';
 import { offerForHeartbeat } from './offers';
 import { nextQuery, nextQueryDueAt, type Query } from './queries';
-import type { Candidate } from './candidates';
-import { LinkReadyPlan } from './link-ready';
-import { ReceiveHold } from './receive-hold';
 import type { SlaveRecord, SlaveSnapshot } from './slave-record';
 import { SlaveRegistry } from './slave-registry';
 import { formatTwcId } from './twcid';
-import { WarningThrottle } from './warning-throttle';
-import {
-  totalsOf,
-  type BusAlert,
-  type BusStats,
-  type MasterEvents,
-  type MasterSnapshot,
-  type MasterWarning,
-} from './types';
+import { totalsOf, type BusAlert, type MasterSnapshot } from './types';
 
 export interface MasterOptions {
   transport: Transport;
@@ -36,97 +24,35 @@ export interface MasterOptions {
   policy?: AmpsPolicy;
 }
 
-/** A reply we wait for before the bus is ours again. */
-interface Awaiting {
-  deadline: number;
-  isReply: (m: TwcMessage) => boolean;
-  onMissed?: (now: number) => void;
-}
-
 export class UnknownSlaveError extends Error {
   override name = 'UnknownSlaveError';
 }
 
-/** Bus time of one byte at 9600 baud, 8N1. */
-import { BYTE_MS } from '../protocol/tables';
-/** Idle line left before we talk (≥ 2 character times, twc-protocol.md §5.3). */
-const TURNAROUND_MS = 3;
-/** How long a unit may leave a lower limit unconfirmed before we say so. */
-const UNCONFIRMED_WARN_MS = 30_000;
-/** Frames TWCManager does not keep as "the last TWC response". */
-const ROUTINE = new Set<TwcMessage['kind']>(['slaveLinkReady', 'slaveHeartbeat', 'kwhReport']);
-
 /**
  * The fake master: takes over the role of a master Wall Connector on the RS-485 bus. It links the slaves,
  * heartbeats each about once a second, shares the available current among them within the wiring limits,
- * and collects what they report. Time comes from the Clock and bytes from the Transport only.
+ * and collects what they report. Time comes from the Clock and bytes from the Transport only (BusLine).
  */
-export class TwcMaster extends EventEmitter<MasterEvents> {
+export class TwcMaster extends BusLine {
   readonly config: MasterConfig;
-  private readonly transport: Transport;
-  private readonly clock: Clock;
   private policy: AmpsPolicy;
   private readonly slaves: SlaveRegistry;
-  private readonly decoder = new FrameDecoder();
-  private readonly stats: BusStats = {
-    framesIn: 0,
-    framesOut: 0,
-    checksumErrors: 0,
-    badFrames: 0,
-    garbageBytes: 0,
-    echoes: 0,
-    unknownMessages: 0,
-    missedReplies: 0,
-    doubledReplies: 0,
-    droppedWrites: 0,
-    reconnects: 0,
-  };
   private readonly linkReady: LinkReadyPlan;
-  private readonly rxHold = new ReceiveHold();
-  private readonly warnings = new WarningThrottle();
-  private awaiting: Awaiting | undefined;
-  private nextTxAt = 0;
+  // Stryker disable next-line BooleanLiteral: equivalent — a unit links only through a probe, so a probe always comes before the first query and sets this
   private probedLast = false;
-  private timer: TimerHandle | undefined;
-  private timerAt = Number.POSITIVE_INFINITY;
-  private running = false;
-  private lastUnusual: Uint8Array | undefined;
 
   constructor(options: MasterOptions) {
-    super();
-    this.config = resolveMasterConfig(options.config);
-    this.slaves = new SlaveRegistry(this.config);
-    this.linkReady = new LinkReadyPlan(this.config);
-    this.transport = options.transport;
-    this.clock = options.clock ?? new SystemClock();
-    this.policy = options.policy ?? new FixedAmps(0);
-  }
-
-  start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.transport.on('data', this.onData);
-    this.transport.on('status', this.onTransportStatus);
-    this.transport.open();
-    this.onTransportStatus(this.transport.status);
-  }
-
-  /** Stops all timers and releases the transport; resolves when the device is free. */
-  async stop(): Promise<void> {
-    this.running = false;
-    this.clock.clearTimeout(this.timer);
-    this.timer = undefined;
-    this.timerAt = Number.POSITIVE_INFINITY;
-    this.transport.off('data', this.onData);
-    // Listeners still hear the final 'closed' status.
-    await this.transport.close();
-    this.transport.off('status', this.onTransportStatus);
+    const config = resolveMasterConfig(options.config);
+    super(options.transport, options.clock ?? new SystemClock(), config);
+    this.config = config;
+    this.slaves = new SlaveRegistry(config);
+    this.linkReady = new LinkReadyPlan(config);
+    this.policy = options.policy ?? fixedAmps(0);
   }
 
   /** Sets a fixed total for all slaves (replacing any policy); applied at each slave's next heartbeat. */
   setAvailableAmps(amps: number): void {
-    if (this.policy instanceof FixedAmps) this.policy.set(amps);
-    else this.policy = new FixedAmps(amps);
+    this.policy = fixedAmps(amps);
     this.wake();
   }
 
@@ -180,29 +106,7 @@ export class TwcMaster extends EventEmitter<MasterEvents> {
   /** Faults on the bus that need the installer: shown red until they have not been seen for a while. */
   alerts(): BusAlert[] {
     const now = this.clock.now();
-    const out: BusAlert[] = [];
-    for (const s of this.slaves.list())
-      if (s.isDuplicate(now))
-        out.push({ code: 'duplicateId', message: `two answers as ${formatTwcId(s.id)}` });
-    if (this.linkReady.collisionSeen(now))
-      out.push({ code: 'idCollision', message: `a TWC uses our ID ${formatTwcId(this.config.fakeTWCID)}` });
-    return out;
-  }
-
-  /** The last frame that was not a routine link-ready, heartbeat or kWh report (getLastTWCResponse). */
-  lastUnusualFrame(): Uint8Array | undefined {
-    return this.lastUnusual;
-  }
-
-  busStats(): BusStats {
-    const d = this.decoder.stats;
-    return {
-      ...this.stats,
-      checksumErrors: d.checksumErrors,
-      badFrames: d.badLengths + d.badEscapes + d.overflows + d.timeouts,
-      garbageBytes: d.garbageBytes,
-      reconnects: this.transport.status.reconnects,
-    };
+    return busAlerts(this.slaves.list(), this.linkReady.collisionSeen(now), this.config, now);
   }
 
   private command(kind: 'startCharging' | 'stopCharging', id: TwcId | undefined): number {
@@ -212,51 +116,20 @@ export class TwcMaster extends EventEmitter<MasterEvents> {
     }
     for (const slave of targets as SlaveRecord[]) {
       slave.chargingStopped = kind === 'stopCharging';
-      slave.pendingCommands = slave.pendingCommands.filter(
-        (c) => c !== 'startCharging' && c !== 'stopCharging',
-      );
-      slave.pendingCommands.push(kind);
+      // Start and stop are the only commands: the latest replaces one not yet sent.
+      slave.pendingCommands = [kind];
     }
     this.wake();
     return targets.length;
   }
 
-  private readonly onTransportStatus = (status: TransportStatus): void => {
-    this.emit('transport', status);
-    if (status.state !== 'open') return;
-    const now = this.clock.now();
+  protected opened(now: number): void {
     // After a reconnect nobody has heard from the slaves in the meantime; give them a fresh timeout.
-    this.decoder.reset();
     this.slaves.touchAll(now);
-    this.awaiting = undefined;
     this.linkReady.opened(now);
-    this.wake();
-  };
+  }
 
-  private readonly onData = (chunk: Uint8Array): void => {
-    if (!this.running || chunk.length === 0) return;
-    const now = this.clock.now();
-    const lookAgainAt = this.rxHold.arrived(now);
-    try {
-      for (const message of this.decoder.push(chunk, now)) {
-        const decoded = decodeMessage(message);
-        if (!ROUTINE.has(decoded.kind) && !sentByMaster(decoded)) this.lastUnusual = message;
-        this.handle(decoded, now);
-      }
-    } catch (err) {
-      this.warn('internalError', `error while handling received data: ${(err as Error).message}`);
-    }
-    this.schedule(this.awaiting ? this.awaiting.deadline : lookAgainAt);
-  };
-
-  private handle(msg: TwcMessage, now: number): void {
-    this.stats.framesIn++;
-    this.emit('rx', msg);
-    const timely = this.awaiting?.isReply(msg) === true;
-    if (timely) {
-      this.awaiting = undefined;
-      this.schedule(now + TURNAROUND_MS);
-    }
+  protected heard(msg: TwcMessage, now: number, timely: boolean): void {
     if (msg.kind === 'slaveLinkReady') {
       this.onLinkReady(msg, now);
     } else if (msg.kind === 'unknown') {
@@ -264,7 +137,7 @@ export class TwcMaster extends EventEmitter<MasterEvents> {
     } else if (sentByMaster(msg)) {
       // Our own echo, or another master on the bus.
       if (msg.sender === this.config.fakeTWCID) this.stats.echoes++;
-      else this.warn('otherMaster', `another master (${formatTwcId(msg.sender)}) is talking on the bus`);
+      else this.say(busWarnings.otherMaster(msg.sender));
     } else {
       this.onReply(msg, now, timely);
     }
@@ -274,25 +147,21 @@ export class TwcMaster extends EventEmitter<MasterEvents> {
     const outcome = this.slaves.reply(msg, now, timely);
     if (!outcome) return;
     if (outcome.kind === 'full') {
-      this.warn(
-        'busFull',
-        `ignoring Wall Connector ${formatTwcId(outcome.id)}: at most ${this.config.maxSlaves} slaves share one master`,
-      );
+      this.say(busWarnings.busFull(outcome.id, this.config.maxSlaves));
       return;
     }
     const { slave } = outcome;
-    const id = formatTwcId(slave.id);
     switch (outcome.kind) {
       case 'added':
-        this.onAdded(slave, now);
+        if (this.config.wiringMaxAmpsPerTWC > slave.maxAmps)
+          this.say(busWarnings.wiringAboveUnitMax(slave, this.config));
+        this.emit('slaveAdded', slave.snapshot(now, this.config));
+        this.wake();
         break;
       case 'doubled':
       case 'duplicate':
         if (outcome.kind === 'doubled') this.stats.doubledReplies++;
-        this.warn(
-          'duplicateId',
-          `two answers as ${id} to one heartbeat: two Wall Connectors share this TWCID (or the bus repeats frames); it gets 0 A until that stops`,
-        );
+        this.say(busWarnings.duplicateId(slave.id));
         this.emit('slaveChanged', slave.snapshot(now, this.config));
         break;
       case 'changed':
@@ -304,86 +173,26 @@ export class TwcMaster extends EventEmitter<MasterEvents> {
     }
   }
 
-  private onAdded(slave: SlaveRecord, now: number): void {
-    if (this.config.wiringMaxAmpsPerTWC > slave.maxAmps) {
-      const per = this.config.wiringMaxAmpsPerTWC;
-      this.warn(
-        'wiringAboveUnitMax',
-        `wiringMaxAmpsPerTWC (${per} A) is above what ${formatTwcId(slave.id)} supports (${slave.maxAmps} A); offering at most ${slave.capAmps(this.config)} A`,
-      );
-    }
-    this.emit('slaveAdded', slave.snapshot(now, this.config));
-    this.schedule(now);
-  }
-
   private onLinkReady(msg: SlaveLinkReady, now: number): void {
     const outcome = this.slaves.linkReady(msg, now);
-    const id = formatTwcId(msg.sender);
     if (outcome.kind === 'collision') {
-      this.warn('idCollision', `a Wall Connector uses our ID ${id}; asking it to change`);
+      this.say(busWarnings.idCollision(msg.sender));
       this.linkReady.collision(now);
       this.wake();
     } else if (outcome.kind === 'full') {
-      const max = this.config.maxSlaves;
-      this.warn('busFull', `ignoring Wall Connector ${id}: at most ${max} slaves share one master`);
+      this.say(busWarnings.busFull(msg.sender, this.config.maxSlaves));
     } else if (outcome.kind === 'candidate') {
       this.wake();
     }
   }
 
-  private wake(): void {
-    if (this.running) this.schedule(this.clock.now());
-  }
-
-  private schedule(at: number): void {
-    if (!this.running || at >= this.timerAt) return;
-    this.clock.clearTimeout(this.timer);
-    this.timerAt = at;
-    this.timer = this.clock.setTimeout(this.pump, Math.max(0, at - this.clock.now()));
-  }
-
-  /** Decides what goes on the bus next; called whenever something may have become due. */
-  private readonly pump = (): void => {
-    this.timer = undefined;
-    this.timerAt = Number.POSITIVE_INFINITY;
-    if (!this.running) return;
-    try {
-      this.schedule(this.step(this.clock.now()));
-    } catch (err) {
-      this.warn('internalError', `master loop: ${(err as Error).message}`);
-      this.schedule(this.clock.now() + this.config.heartbeatIntervalMs);
-    }
-  };
-
-  /** Sends at most one frame; returns when to look again. */
-  private step(now: number): number {
-    this.expireSlaves(now);
-    const checkExpiry = now + 1000;
-    if (this.transport.status.state !== 'open') return checkExpiry;
-    if (this.awaiting) {
-      if (now < this.awaiting.deadline) return this.awaiting.deadline;
-      this.stats.missedReplies++;
-      this.awaiting.onMissed?.(now);
-      this.awaiting = undefined;
-    }
-    if (now < this.nextTxAt) return this.nextTxAt;
-    const next = this.nextAction(now);
-    if (typeof next === 'number') {
-      this.rxHold.release();
-      return Math.max(Math.min(next, checkExpiry), now + 1);
-    }
-    const hold = this.rxHold.until(now, this.decoder.receiving);
-    if (hold !== undefined) return hold;
-    this.rxHold.release();
-    return next();
-  }
-
   /**
    * What to send now (a function that sends it and returns when the bus is free), or when to look again.
-   * Heartbeats come first: whatever else is on the bus, every linked slave keeps its cadence (decision 2).
-   * Nothing is taken from a queue here, only in the function: a receive hold may put the sending off.
+   * Heartbeats come first: whatever else is on the bus, every linked slave keeps its cadence
+   * (docs/decisions.md decision 2). Nothing is taken from a queue here, only in the function: a receive hold
+   * may put the sending off.
    */
-  private nextAction(now: number): (() => number) | number {
+  protected nextAction(now: number): (() => number) | number {
     let due: SlaveRecord | undefined;
     for (const s of this.slaves.list()) if (!due || s.nextHeartbeatAt < due.nextHeartbeatAt) due = s;
     if (due && due.nextHeartbeatAt <= now) return () => this.sendHeartbeat(due, now);
@@ -411,7 +220,7 @@ export class TwcMaster extends EventEmitter<MasterEvents> {
     );
   }
 
-  private expireSlaves(now: number): void {
+  protected beforeTurn(now: number): void {
     const gone = this.slaves.expire(now);
     const seconds = Math.round(this.config.slaveTimeoutMs / 1000);
     for (const slave of gone)
@@ -430,79 +239,49 @@ export class TwcMaster extends EventEmitter<MasterEvents> {
       this.slaves.reservations(now),
       this.settled(now) ? Number.POSITIVE_INFINITY : slave.wire.inForceAmps,
     );
-    const setLimit = slave.version === 1 ? HeartbeatCommand.SetLimitV1 : HeartbeatCommand.SetLimitV2;
-    // A set-limit until the unit shows it obeys it: every lowering goes out, and again, until echoed.
-    const command = slave.wire.needsSetLimit(amps) ? setLimit : HeartbeatCommand.KeepAlive;
-    const heartbeat: MasterHeartbeat = {
-      kind: 'masterHeartbeat',
-      sender: this.config.fakeTWCID,
-      receiver: slave.id,
-      command,
-      amps: command === HeartbeatCommand.KeepAlive ? 0 : amps,
-      masterPluggedIn: false,
-      version: slave.version,
-    };
+    const heartbeat = heartbeatFor(slave, amps, this.config);
     slave.nextHeartbeatAt = now + this.config.heartbeatIntervalMs;
     slave.heartbeatsSent++;
-    const before = [slave.wire.sentAmps, slave.wire.inForceAmps];
+    const sentBefore = slave.wire.sentAmps;
     // Recorded even if the write fails: a lowering keeps the old limit in force anyway, and a raise that
-    // never left only makes the others' room smaller until it is echoed.
-    if (command !== HeartbeatCommand.KeepAlive) slave.wire.sent(amps);
-    const changed = before[0] !== slave.wire.sentAmps || before[1] !== slave.wire.inForceAmps;
-    const deadline = now + this.transmit(heartbeat) * BYTE_MS + this.config.replyTimeoutMs;
-    this.awaiting = { deadline, isReply: (m) => m.kind === 'slaveHeartbeat' && m.sender === slave.id };
-    if (changed) this.emit('offer', slave.snapshot(now, this.config));
-    this.watchUnconfirmed(slave, now);
-    return deadline;
-  }
-
-  /** A unit that does not show its new limit for long keeps the old one counted: say why the others wait. */
-  private watchUnconfirmed(slave: SlaveRecord, now: number): void {
-    const { sentAmps, inForceAmps } = slave.wire;
-    if (inForceAmps <= sentAmps) {
-      slave.unconfirmedSince = undefined;
-      return;
-    }
-    slave.unconfirmedSince ??= now;
-    if (now - slave.unconfirmedSince < UNCONFIRMED_WARN_MS) return;
-    this.warn(
-      'unconfirmedLimit',
-      `${formatTwcId(slave.id)} has not shown its new limit of ${sentAmps} A for ${Math.round((now - slave.unconfirmedSince) / 1000)} s; its ${inForceAmps} A still count against the wiring limit`,
+    // never left only makes the others' room smaller until it is echoed. A keep-alive goes only where the
+    // limit is in force and shown (WireLimit.needsSetLimit), so recording it would change nothing.
+    // Stryker disable next-line ConditionalExpression: equivalent — sent(x) with x already in force and confirmed leaves WireLimit as it was
+    if (heartbeat.command !== HeartbeatCommand.KeepAlive) slave.wire.sent(amps);
+    // Sending moves the limit in force only together with the limit sent (replies move it elsewhere).
+    const changed = sentBefore !== slave.wire.sentAmps;
+    const deadline = this.request(
+      heartbeat,
+      now,
+      (m) => m.kind === 'slaveHeartbeat' && m.sender === slave.id,
     );
+    if (changed) this.emit('offer', slave.snapshot(now, this.config));
+    const unconfirmed = unconfirmedLimitWarning(slave, now);
+    if (unconfirmed) this.say(unconfirmed);
+    return deadline;
   }
 
   /** Returns when the bus is free again. */
   private sendLinkReady(now: number): number {
     const kind = this.linkReady.take(now);
-    const length = this.transmit({ kind, sender: this.config.fakeTWCID, sign: this.config.masterSign });
-    this.nextTxAt = now + length * BYTE_MS + TURNAROUND_MS;
-    return this.nextTxAt;
+    return this.tell(
+      { kind, sender: this.config.fakeTWCID, sign: this.config.masterSign },
+      now,
+      TURNAROUND_MS,
+    );
   }
 
-  /**
-   * A keep-alive heartbeat to an announced unit: one that answers takes a slot (CandidatePool). A
-   * keep-alive changes no limit, so a unit coming back keeps what it may still be drawing (its reserve).
-   */
+  /** Returns when the bus is free again. */
   private sendProbe(candidate: Candidate, now: number): number {
     const { id } = candidate;
     this.slaves.candidates.probed(id);
     this.probedLast = true;
-    const probe: MasterHeartbeat = {
-      kind: 'masterHeartbeat',
-      sender: this.config.fakeTWCID,
-      receiver: id,
-      command: HeartbeatCommand.KeepAlive,
-      amps: 0,
-      masterPluggedIn: false,
-      version: candidate.version,
-    };
-    const deadline = now + this.transmit(probe) * BYTE_MS + this.config.replyTimeoutMs;
-    this.awaiting = {
-      deadline,
-      isReply: (m) => m.kind === 'slaveHeartbeat' && m.sender === id,
-      onMissed: (at) => this.slaves.candidates.missed(id, at),
-    };
-    return deadline;
+    return this.request(
+      probeFor(id, candidate.version, this.config),
+      now,
+      (m) => m.kind === 'slaveHeartbeat' && m.sender === id,
+      (at) => this.slaves.candidates.missed(id, at),
+    );
   }
 
   /** Returns when the bus is free again, or when to look again if nothing was due after all. */
@@ -514,40 +293,8 @@ export class TwcMaster extends EventEmitter<MasterEvents> {
   /** Returns when the bus is free again. */
   private sendQuery(query: Query, now: number): number {
     this.probedLast = false;
-    const busy = this.transmit(query.request) * BYTE_MS;
-    if (query.isReply) {
-      const deadline = now + busy + this.config.replyTimeoutMs;
-      this.awaiting = { deadline, isReply: query.isReply };
-      return deadline;
-    }
+    if (query.isReply) return this.request(query.request, now, query.isReply);
     // Commands get no reply; leave the slave a moment before the next frame.
-    this.nextTxAt = now + busy + this.config.replyTimeoutMs / 2;
-    return this.nextTxAt;
-  }
-
-  /** Encodes and writes one message; returns its length on the wire (0 if it was refused). */
-  private transmit(msg: TwcMessage): number {
-    let bytes: Uint8Array;
-    try {
-      bytes = encodeFrame(msg);
-    } catch (err) {
-      if (err instanceof RefusedCommandError) {
-        this.warn('refusedCommand', err.message);
-        return 0;
-      }
-      throw err;
-    }
-    if (this.transport.write(bytes)) {
-      this.stats.framesOut++;
-      this.emit('tx', msg);
-    } else {
-      this.stats.droppedWrites++;
-    }
-    return bytes.length;
-  }
-
-  /** Emits a warning, at most once a minute for the same text (WarningThrottle). */
-  private warn(code: MasterWarning['code'], message: string): void {
-    if (this.warnings.allow(code, message, this.clock.now())) this.emit('warning', { code, message });
+    return this.tell(query.request, now, this.config.replyTimeoutMs / 2);
   }
 }

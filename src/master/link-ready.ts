@@ -2,12 +2,14 @@ import type { MasterConfig } from './config';
 
 export type LinkReadyKind = 'masterLinkReady1' | 'masterLinkReady2';
 
-/** What a real master sends after power-up: 5× FC E1, then 5× FB E2 (twc-protocol.md §5.1). */
+/** What a real master sends after power-up: 5× FC E1, then 5× FB E2 (docs/protocol.md §5.1). */
 export const LINK_READY_SEQUENCE: readonly LinkReadyKind[] = [
   ...Array<LinkReadyKind>(5).fill('masterLinkReady1'),
   ...Array<LinkReadyKind>(5).fill('masterLinkReady2'),
 ];
-/** After our sequence, time for every unit's five announcements (about 0.2 s later, §5.1). */
+/**
+ * After our sequence, time for every unit's five announcements (about 0.2 s later, docs/protocol.md §5.1).
+ */
 const SETTLE_MARGIN_MS = 1000;
 /** However busy the bus, raises wait no longer than this after it opened (a flood must not freeze them). */
 const SETTLE_MAX_MS = 15_000;
@@ -51,8 +53,9 @@ export class LinkReadyPlan {
   }
 
   /**
-   * A unit announced itself with our ID. Replaying link-ready makes it pick a new one (§5.5); one that
-   * never does answers every replay, so replays are spaced like the idle rounds, never back to back.
+   * A unit announced itself with our ID. Replaying link-ready makes it pick a new one (docs/protocol.md
+   * §5.5); one that never does answers every replay, so replays are spaced like the idle rounds, never back
+   * to back.
    */
   collision(now: number): void {
     this.lastCollisionAt = now;

@@ -7,7 +7,7 @@ const RX_BUSY_MS = 50;
 const MAX_RX_HOLD_MS = 60;
 
 /**
- * Never talk over a unit (twc-protocol.md §5.3): while a frame may be arriving we wait, but only as long
+ * Never talk over a unit (docs/protocol.md §5.3): while a frame may be arriving we wait, but only as long
  * as one frame takes from the moment we wanted to talk, so a line full of noise cannot hold us back.
  */
 export class ReceiveHold {

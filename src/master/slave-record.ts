@@ -42,7 +42,10 @@ export interface SlaveSnapshot {
   duplicateId: boolean;
 }
 
-/** Firmware minimum current: 5 A on protocol 1, 6 A on 2, 1 A once a three-phase supply is seen (§6.2). */
+/**
+ * Firmware minimum current: 5 A on protocol 1, 6 A on 2, 1 A once a three-phase supply is seen
+ * (docs/protocol.md §6.2).
+ */
 function firmwareMinAmps(version: ProtocolVersion, threePhase: boolean): number {
   if (threePhase) return 1;
   return version === 1 ? 5 : 6;
@@ -142,7 +145,7 @@ export class SlaveRecord {
   }
 
   /**
-   * Tells a second answer to the same heartbeat from the first. A unit answers at once (twc-protocol.md
+   * Tells a second answer to the same heartbeat from the first. A unit answers at once (docs/protocol.md
    * §7.1), so two answers within the reply window are two units with one TWCID, or a bus that repeats
    * frames ('doubled': the same bytes). Both count as a shared ID: two units with the same cars answer
    * alike until their draws differ, and by then both draw the one limit. Late replies come one per

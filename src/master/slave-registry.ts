@@ -53,7 +53,8 @@ export class SlaveRegistry {
       known.sign = msg.sign;
       return { kind: 'known', slave: known };
     }
-    // Never swap out a linked slave for a newcomer: a fourth unit is reported, not served (decision 4).
+    // Never swap out a linked slave for a newcomer: a fourth unit is reported, not served (docs/decisions.md
+    // decision 4).
     if (!this.hasRoom) return { kind: 'full' };
     this.candidates.announce(msg, now);
     return { kind: 'candidate' };
@@ -110,7 +111,7 @@ export class SlaveRegistry {
 
   /**
    * Removes and returns the slaves silent for longer than the timeout. A silent unit may still hear us and
-   * draw its last offer (a car only faults 20–30 s after its master goes quiet, twc-protocol.md §5.4), so
+   * draw its last offer (a car only faults 20–30 s after its master goes quiet, docs/protocol.md §5.4), so
    * that offer stays reserved for DROPPED_RESERVE_MS: nobody else gets those amps until it has surely
    * stopped, or until the unit links again and its offer is tracked once more.
    */

@@ -1,7 +1,7 @@
 import type { MasterConfig } from './config';
 import type { SlaveRecord } from './slave-record';
 
-/** How long the spike is held before going down to the target (twc-protocol.md §6.5). */
+/** How long the spike is held before going down to the target (docs/protocol.md §6.5). */
 export const SPIKE_HOLD_MS = 5000;
 
 /** 21 A for 80 A (US) units, 16 A otherwise, unless configured; 0 means the workaround is off. */

@@ -31,7 +31,7 @@ export class WireLimit {
 
   /**
    * Whether `amps` needs a set-limit. A keep-alive only when that limit is in force and the unit has shown
-   * it; 0 always goes out explicitly (twc-protocol.md §6.1: a v1 unit otherwise toggles its relay).
+   * it; 0 always goes out explicitly (docs/protocol.md §6.1: a v1 unit otherwise toggles its relay).
    */
   needsSetLimit(amps: number): boolean {
     return amps === 0 || amps !== this.inForceAmps || !this.confirmed;
@@ -55,7 +55,7 @@ export class WireLimit {
   replied(echoAmps: number, actualAmps: number, timely: boolean): void {
     const echo = Math.round(echoAmps * 100);
     if (this.sentAmps === 0) {
-      // After a 0 a unit keeps showing its last non-zero limit (twc-protocol.md §4.5), so the echo cannot
+      // After a 0 a unit keeps showing its last non-zero limit (docs/protocol.md §4.5), so the echo cannot
       // confirm it; timely replies from a unit that draws nothing can. One that still draws keeps its old
       // limit in force.
       if (actualAmps >= 1) {

@@ -2,9 +2,9 @@ import type { Node, NodeAPI } from 'node-red';
 import type { ChargeHistory } from '../history/charge-history';
 import type { TwcMaster } from '../master/engine';
 import type { ChargePolicy } from '../policy/charge-policy';
-import type { CommandTarget } from './commands';
-import { bearerMatches } from './http-auth';
-import type { MasterSettings } from './master-settings';
+import type { CommandTarget } from '../api/commands';
+import { bearerMatches } from '../http/auth';
+import type { MasterSettings } from '../bus/settings';
 
 /** What status and command nodes hold a reference to: one engine per bus, never a copy. */
 export interface TwcMasterNode extends Node<{ apiToken?: string }> {

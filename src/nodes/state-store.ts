@@ -1,9 +1,5 @@
 import type { NodeContextData } from 'node-red';
-
-export interface StoredState {
-  policy?: unknown;
-  history?: unknown;
-}
+import type { SavedState } from '../bus/create-bus';
 
 const POLICY_KEY = 'twcPolicySettings';
 const HISTORY_KEY = 'twcChargeHistory';
@@ -22,7 +18,7 @@ export class StateStore {
     private readonly onError: (message: string) => void,
   ) {}
 
-  load(done: (state: StoredState) => void): void {
+  load(done: (state: SavedState) => void): void {
     try {
       this.ctx.get([POLICY_KEY, HISTORY_KEY], (err: Error | null, policy?: unknown, history?: unknown) => {
         if (err) this.onError(err.message);

@@ -1,6 +1,6 @@
 import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from 'node-red';
-import { COMMANDS, isCommand, runCommand } from './commands';
-import { BEARER_REQUIRED } from './http-auth';
+import { COMMANDS, isCommand, runCommand } from '../api/commands';
+import { BEARER_REQUIRED } from '../http/auth';
 import { commandTarget, findMaster, forHttp, httpAllowed } from './master-node';
 
 interface CommandNodeProps {

@@ -1,29 +1,9 @@
 import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from 'node-red';
-import { getActivePolicyAction, getConfig, getPolicy, getSlaveTWCs, getStatus } from '../api';
-import { pythonBytesRepr } from '../api/last-response';
+import { isPayload, payloadOf, TEXT_PAYLOADS, type PayloadName } from '../api/payloads';
+import { BEARER_REQUIRED } from '../http/auth';
 import type { MasterEvents } from '../master/types';
-import { hostUuid } from './host-uuid';
-import { BEARER_REQUIRED } from './http-auth';
-import { findMaster, forHttp, httpAllowed, type TwcMasterNode } from './master-node';
+import { findMaster, forHttp, httpAllowed } from './master-node';
 import { busStatus } from './node-status';
-
-const PAYLOADS = [
-  'status',
-  'slaves',
-  'config',
-  'policy',
-  'policyAction',
-  'offsets',
-  'history',
-  'uuid',
-  'lastTWCResponse',
-  'events',
-] as const;
-/** Answered as text/plain over HTTP, as TWCManager does. */
-const TEXT_PAYLOADS: readonly string[] = ['uuid', 'lastTWCResponse'];
-type PayloadName = (typeof PAYLOADS)[number];
-const isPayload = (v: unknown): v is PayloadName =>
-  typeof v === 'string' && (PAYLOADS as readonly string[]).includes(v);
 
 interface StatusNodeProps {
   master?: string;
@@ -44,32 +24,6 @@ const CHANGE_EVENTS: (keyof MasterEvents)[] = [
 ];
 const EVENT_HISTORY = 50;
 
-function view(name: Exclude<PayloadName, 'events'>, master: TwcMasterNode): unknown {
-  const engine = master.engine!;
-  const policy = master.policy!;
-  const install = master.settings!;
-  switch (name) {
-    case 'status':
-      return getStatus(engine.snapshot(), policy.active(), policy.current, install, Date.now());
-    case 'slaves':
-      return getSlaveTWCs(engine.snapshot(), install);
-    case 'config':
-      return getConfig(install);
-    case 'policy':
-      return getPolicy();
-    case 'policyAction':
-      return getActivePolicyAction(policy.active());
-    case 'offsets':
-      return policy.current.consumptionOffset;
-    case 'history':
-      return master.history!.entries(Date.now());
-    case 'uuid':
-      return hostUuid();
-    case 'lastTWCResponse':
-      return pythonBytesRepr(engine.lastUnusualFrame());
-  }
-}
-
 export = function register(RED: NodeAPI): void {
   function TwcStatus(this: Node, props: NodeDef & StatusNodeProps): void {
     RED.nodes.createNode(this, props);
@@ -89,10 +43,11 @@ export = function register(RED: NodeAPI): void {
     }
     const master = found.master;
     const engine = master.engine!;
+    const source = { engine, policy: master.policy!, history: master.history!, install: master.settings! };
     const events: { event: string; at: string; data: unknown }[] = [];
     const output = (name: PayloadName, msg: Record<string, unknown>): Record<string, unknown> => {
       msg.topic = name;
-      msg.payload = name === 'events' ? [...events] : view(name, master);
+      msg.payload = name === 'events' ? [...events] : payloadOf(name, source, Date.now());
       msg.statusCode = 200;
       return msg;
     };

@@ -31,3 +31,6 @@ export class FixedAmps implements AmpsPolicy {
     return amps;
   }
 }
+
+/** A fixed amount as the engine holds it: only the AmpsPolicy, so it needs no concrete class. */
+export const fixedAmps = (amps: number): AmpsPolicy => new FixedAmps(amps);

@@ -1,6 +1,7 @@
 import type { AmpsPolicy } from './available-amps';
-import { DEFAULT_HYSTERESIS, GreenHysteresis, surplusAmps, type Supply } from './green';
+import { DEFAULT_HYSTERESIS, GreenHysteresis, surplusAmps } from './green';
 import { inSchedule } from './schedule';
+import type { Supply } from './supply';
 import {
   DEFAULT_POLICY_SETTINGS,
   FORBIDDEN_CHARS,
@@ -57,10 +58,11 @@ export interface ChargePolicyOptions {
   stopDelayMs?: number;
 }
 
+/** The API's wording for a whole number out of range (the web page shows it), kept for every caller. */
 function positiveInteger(name: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
+  if (typeof value !== 'number' || !Number.isInteger(value))
     throw new PolicyInputError(`${name} must be a whole number greater than 0`);
-  }
+  if (value <= 0) throw new PolicyInputError(`${name} must be greater than 0`);
   return value;
 }
 
@@ -222,7 +224,7 @@ export class ChargePolicy implements AmpsPolicy {
     this.update({ extra: { ...this.settings.extra, [key]: text } });
   }
 
-  /** The policy in force now, chosen in TWCManager's order (reference §6.2). */
+  /** The policy in force now, chosen in TWCManager's order (docs/api.md §6.2). */
   active(): ActivePolicy {
     const s = this.settings;
     const nowMs = this.wallClock();

@@ -1,20 +1,15 @@
 import type { ConsumptionOffset, PolicySettings } from './settings';
-
-/** The supply the watts are turned into amps with: reported phase voltages, else the configured ones. */
-export interface Supply {
-  volts: number;
-  phases: number;
-}
+import { wattsPerAmp, type Supply } from './supply';
 
 const watts = (o: ConsumptionOffset, supply: Supply): number =>
-  o.unit === 'W' ? o.value : o.value * supply.volts * supply.phases;
+  o.unit === 'W' ? o.value : o.value * wattsPerAmp(supply);
 
 /** The sum of the user's offsets in watts; positive adds to consumption, negative to generation. */
 export function offsetWatts(offsets: Record<string, ConsumptionOffset>, supply: Supply): number {
   return Object.values(offsets).reduce((sum, o) => sum + watts(o, supply), 0);
 }
 
-/** Generation and consumption with the offsets applied, as getStatus shows them (reference §6.6). */
+/** Generation and consumption with the offsets applied, as getStatus shows them (docs/api.md §6.6). */
 export function greenWatts(
   s: Pick<PolicySettings, 'generationW' | 'consumptionW' | 'consumptionOffset'>,
   supply: Supply,
@@ -32,7 +27,7 @@ export function surplusAmps(
   supply: Supply,
 ): number {
   const { generationW, consumptionW } = greenWatts(s, supply);
-  const amps = (generationW - consumptionW) / (supply.volts * supply.phases);
+  const amps = (generationW - consumptionW) / wattsPerAmp(supply);
   return Math.max(0, Math.round(amps * 100) / 100);
 }
 

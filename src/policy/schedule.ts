@@ -5,7 +5,7 @@ type Schedule = Pick<
   'scheduledAmpsMax' | 'scheduledAmpsStartHour' | 'scheduledAmpsEndHour' | 'scheduledAmpsDaysBitmap'
 >;
 
-/** A schedule exists: amps, both ends and at least one day (TWCManager's rule, reference §6.5). */
+/** A schedule exists: amps, both ends and at least one day (TWCManager's rule, docs/api.md §6.5). */
 export function scheduleEnabled(s: Schedule): boolean {
   return (
     s.scheduledAmpsMax > 0 &&

@@ -1,4 +1,7 @@
-/** Sum of every byte after the class byte, modulo 256 (§2.3); `body` is the message without its checksum. */
+/**
+ * Sum of every byte after the class byte, modulo 256 (docs/protocol.md §2.3); `body` is the message without
+ * its checksum.
+ */
 export function checksum(body: Uint8Array): number {
   let sum = 0;
   for (let i = 1; i < body.length; i++) sum += body[i];

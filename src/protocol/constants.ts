@@ -1,4 +1,4 @@
-/** Byte values and lengths of the TWC Gen 2 bus protocol (twc-protocol.md §2-§4). */
+/** Byte values and lengths of the TWC Gen 2 bus protocol (docs/protocol.md §2-§4). */
 
 export const FRAME_DELIMITER = 0xc0;
 export const ESCAPE = 0xdb;
@@ -31,7 +31,7 @@ export const FN = {
 export const LENGTH_V1 = 14;
 export const LENGTH_V2 = 16;
 export const LENGTH_LONG = 20;
-/** Shortest request real masters send (13 bytes of body and checksum, §3.3). */
+/** Shortest request real masters send (13 bytes of body and checksum, docs/protocol.md §3.3). */
 export const MIN_REQUEST_LENGTH = 13;
 /** A candidate longer than this on the wire cannot be a message (20 bytes, every one escaped, plus slack). */
 export const MAX_RAW_CANDIDATE = 42;

@@ -38,7 +38,10 @@ class Reader {
   }
 }
 
-/** 14 bytes (or the 13 some masters send) is protocol 1; anything longer is protocol 2 (§3.2). */
+/**
+ * 14 bytes (or the 13 some masters send) is protocol 1; anything longer is protocol 2 (docs/protocol.md
+ * §3.2).
+ */
 const versionOf = (length: number): ProtocolVersion => (length <= LENGTH_V1 ? 1 : 2);
 
 /**

@@ -130,7 +130,10 @@ function build(msg: TwcMessage): Uint8Array {
   }
 }
 
-/** The unescaped message, checksum included. Throws RefusedCommandError for anything unsafe (§4.6). */
+/**
+ * The unescaped message, checksum included. Throws RefusedCommandError for anything unsafe (docs/protocol.md
+ * §4.6).
+ */
 export function encodeMessage(msg: TwcMessage): Uint8Array {
   const message = build(msg);
   assertAllowed(message);

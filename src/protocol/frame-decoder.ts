@@ -32,20 +32,24 @@ export interface DecoderStats {
 
 export interface FrameDecoderOptions {
   /**
-   * 'known': only the lengths real messages have (14, 16, 20), the master's view. 'request': any length
-   * from 13 to 20, because masters send requests of several lengths and slaves answer them all (§3.3).
+   * 'known': only the lengths real messages have (14, 16, 20), the master's view. 'request': any length from
+   * 13 to 20, because masters send requests of several lengths and slaves answer them all (docs/protocol.md
+   * §3.3).
    */
   accept?: 'known' | 'request';
   partialTimeoutMs?: number;
 }
 
-/** Candidates this short are line noise, such as the pad byte real units send after a frame (§2.1). */
+/**
+ * Candidates this short are line noise, such as the pad byte real units send after a frame (docs/protocol.md
+ * §2.1).
+ */
 const NOISE_MAX_RAW = 3;
 
 /**
- * Streaming receiver (§2.5, our decision 5): every C0 closes the current candidate and opens the next;
- * a candidate is a message only if it unescapes cleanly, has an accepted length and its checksum matches.
- * Bytes may arrive in any chunking; nothing here throws.
+ * Streaming receiver (docs/protocol.md §2.5, docs/decisions.md decision 5): every C0 closes the current
+ * candidate and opens the next; a candidate is a message only if it unescapes cleanly, has an accepted length
+ * and its checksum matches. Bytes may arrive in any chunking; nothing here throws.
  */
 export class FrameDecoder {
   readonly stats: DecoderStats = {
@@ -78,7 +82,7 @@ export class FrameDecoder {
 
   /**
    * True while a frame may be arriving. A single byte right after a message is the pad byte real units
-   * send (§2.1), not the start of a frame, so it does not hold a transmitter back.
+   * send (docs/protocol.md §2.1), not the start of a frame, so it does not hold a transmitter back.
    */
   get receiving(): boolean {
     return this.inCandidate && this.raw > 0 && !(this.afterMessage && this.raw === 1);

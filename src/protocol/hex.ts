@@ -1,4 +1,4 @@
-/** "C0 FB E0 …": how bytes appear in logs, in the protocol notes and in tests. */
+/** "C0 FB E0 …": how bytes appear in logs, in docs/protocol.md and in tests. */
 export function formatHex(bytes: Uint8Array | readonly number[]): string {
   return Array.from(bytes, (b) => b.toString(16).toUpperCase().padStart(2, '0')).join(' ');
 }

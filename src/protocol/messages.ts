@@ -1,5 +1,5 @@
 /**
- * Typed TWC Gen 2 messages (twc-protocol.md §4). A message is the unescaped bytes between two C0
+ * Typed TWC Gen 2 messages (docs/protocol.md §4). A message is the unescaped bytes between two C0
  * delimiters, checksum included; these types are its decoded form. Amps are in amperes with the wire's
  * 0.01 A resolution; TWCIDs are 16-bit numbers (0x4142 for "41 42").
  */
@@ -7,7 +7,10 @@
 export type TwcId = number;
 export type ProtocolVersion = 1 | 2;
 
-/** Slave heartbeat state byte (§4.5). Values outside this list still decode, as plain numbers. */
+/**
+ * Slave heartbeat state byte (docs/protocol.md §4.5). Values outside this list still decode, as plain
+ * numbers.
+ */
 export const SlaveState = {
   Ready: 0x00,
   Charging: 0x01,
@@ -33,7 +36,10 @@ export interface SlaveLinkReady {
   sender: TwcId;
   sign: number;
   maxAmps: number;
-  /** 1 for the 14-byte form, 2 for the 16-byte form; how a master learns the slave's version (§3.2). */
+  /**
+   * 1 for the 14-byte form, 2 for the 16-byte form; how a master learns the slave's version (docs/protocol.md
+   * §3.2).
+   */
   version: ProtocolVersion;
 }
 
@@ -58,7 +64,7 @@ export interface SlaveHeartbeat {
   version: ProtocolVersion;
 }
 
-/** Master requests addressed to one slave; each carries no data (§4.2). */
+/** Master requests addressed to one slave; each carries no data (docs/protocol.md §4.2). */
 export type RequestKind =
   | 'kwhRequest' // FB EB
   | 'vinRequest1' // FB EE
@@ -113,7 +119,10 @@ export interface SerialNumberReply {
   serial: string;
 }
 
-/** FD B1 / FD B2: the optional acknowledgement of start/stop that NG parses (§10 item 6). */
+/**
+ * FD B1 / FD B2: the optional acknowledgement of start/stop that TWCManager parses
+ * (docs/protocol.md §10 item 6).
+ */
 export interface ChargeAck {
   kind: 'startAck' | 'stopAck';
   sender: TwcId;

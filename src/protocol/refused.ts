@@ -8,7 +8,7 @@ export class RefusedCommandError extends Error {
   override name = 'RefusedCommandError';
 }
 
-/** Known to damage or crash a TWC (§4.6); named so the refusal says why. */
+/** Known to damage or crash a TWC (docs/protocol.md §4.6); named so the refusal says why. */
 const DANGEROUS = new Map<number, string>([
   [
     codeOf(CLASS_COMMAND, 0x19),
@@ -21,7 +21,7 @@ const DANGEROUS = new Map<number, string>([
   [codeOf(CLASS_REQUEST, 0xe8), 'FB E8 crashes the Wall Connector'],
 ]);
 
-/** Heartbeat commands a master may send: keep-alive and the two set-limit commands (§4.4). */
+/** Heartbeat commands a master may send: keep-alive and the two set-limit commands (docs/protocol.md §4.4). */
 const ALLOWED_HEARTBEAT_COMMANDS: ReadonlySet<number> = new Set(Object.values(HeartbeatCommand));
 
 const HEARTBEAT = codeOf(...MASTER_CODES.masterHeartbeat);
@@ -34,7 +34,7 @@ export function refusalReason(message: Uint8Array): string | undefined {
   const key = codeOf(message[0], message[1]);
   const dangerous = DANGEROUS.get(key);
   if (dangerous) return dangerous;
-  // Allowed: what the encoder builds (decision 6), read from its own table, so that neither can gain a
+  // Allowed: what the encoder builds (docs/decisions.md decision 6), read from its own table, so that neither can gain a
   // code the other lacks.
   if (!ENCODED_CODES.has(key))
     return `${formatHex(message.subarray(0, 2))} is not a message this package sends`;

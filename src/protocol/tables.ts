@@ -1,7 +1,7 @@
 /**
  * Which class and function bytes carry which message, and the other protocol facts more than one module
- * needs (twc-protocol.md §1, §4). The encoder builds from these tables, the decoder reads them back and
- * the refusal gate allows exactly what they list, so a code added here is one all three agree on.
+ * needs (docs/protocol.md §1, §4). The encoder builds from these tables, the decoder reads them back and
+ * the refusal gate (docs/decisions.md decision 6) allows exactly what they list, so a code added here is one all three agree on.
  */
 import { CLASS_COMMAND, CLASS_REQUEST, CLASS_SLAVE, FN } from './constants';
 import type { RequestKind, TwcMessage } from './messages';
@@ -12,7 +12,7 @@ export const codeOf = (cls: number, fn: number): number => (cls << 8) | fn;
 export type VinPart = 1 | 2 | 3;
 
 /**
- * A 17-character VIN comes in three replies (§4.2): characters 1-7, 8-14 and 15-17, each asked for and
+ * A 17-character VIN comes in three replies (docs/protocol.md §4.2): characters 1-7, 8-14 and 15-17, each asked for and
  * answered with the same function byte.
  */
 export const VIN_PARTS: Readonly<
@@ -40,7 +40,7 @@ export const vinPartOfRequest = (kind: RequestKind): VinPart | undefined =>
 export const vinPartText = (vin: string, part: VinPart): string =>
   vin.slice(VIN_PARTS[part].from, VIN_PARTS[part].to);
 
-/** Class and function byte of each master request addressed to one slave (§4.2). */
+/** Class and function byte of each master request addressed to one slave (docs/protocol.md §4.2). */
 export const REQUEST_CODES: Readonly<Record<RequestKind, readonly [number, number]>> = {
   kwhRequest: [CLASS_REQUEST, FN.kwh],
   vinRequest1: [CLASS_REQUEST, VIN_PARTS[1].fn],
@@ -53,7 +53,7 @@ export const REQUEST_CODES: Readonly<Record<RequestKind, readonly [number, numbe
   stopCharging: [CLASS_COMMAND, FN.stop],
 };
 
-/** Class and function byte of the master's own broadcasts and its heartbeat (§4.2). */
+/** Class and function byte of the master's own broadcasts and its heartbeat (docs/protocol.md §4.2). */
 export const MASTER_CODES = {
   masterLinkReady1: [CLASS_COMMAND, FN.linkReady1],
   masterLinkReady2: [CLASS_REQUEST, FN.linkReady2],
@@ -62,7 +62,8 @@ export const MASTER_CODES = {
 
 /**
  * Function byte (class FD) of each slave message with a typed form, VIN parts aside (VIN_PARTS). FD 1B,
- * the reply to FB 1B, has none: its layout is unverified (§10 item 7), so it decodes as unknown.
+ * the reply to FB 1B, has none: no source agrees on its layout, so it decodes as unknown and, since the
+ * simulator never sends it, the gate refuses it.
  */
 export const REPLY_CODES = {
   slaveLinkReady: FN.linkReady2,
@@ -85,17 +86,17 @@ export const ENCODED_CODES: ReadonlySet<number> = new Set([
   ),
 ]);
 
-/** Master heartbeat command byte (§4.4). Only these three are ever encoded (§4.6). */
+/** Master heartbeat command byte; only these three are ever encoded (docs/protocol.md §4.4, §4.6). */
 export const HeartbeatCommand = {
   KeepAlive: 0x00,
   SetLimitV1: 0x05,
   SetLimitV2: 0x09,
 } as const;
 
-/** Heartbeat command 02: a slave that gets it stops until its reset button is held (§4.4); never sent. */
+/** Heartbeat command 02: a slave that gets it stops until its reset button is held (docs/protocol.md §4.4); never sent. */
 export const HEARTBEAT_ERROR_COMMAND = 0x02;
 
-/** The bus line (§1): 9600 baud, 8N1, so ten bits a byte with the start and the stop bit. */
+/** The bus line (docs/protocol.md §1): 9600 baud, 8N1, so ten bits a byte with the start and the stop bit. */
 export const BAUD_RATE = 9600;
 const BITS_PER_BYTE = 10;
 /** How long one byte occupies the bus, in milliseconds (about 1.04). */

@@ -6,22 +6,15 @@ import { BusFaultInjector, type BusFaultKind, type BusFaults } from './bus-fault
 import { SimulatedSlave, type SimulatedSlaveOptions } from './slave';
 import { Wire } from './wire';
 
-/**
- * Several simulated slaves on one half-duplex bus.
- *   write(bytes)      what the master sends, in any chunking
- *   on('data', fn)    the bytes on the wire from the slaves' side: their frames one after another, never
- *                     overlapping, and the frames and noise of any bus faults in the gaps
- *   start() / stop()  the slaves' own timers (link-ready, the car's ramp) and the bus faults; stop() leaves
- *                     no timer behind
- * Garbage in is skipped and counted (`stats`); nothing here throws on input. Two slaves may share a
- * TWCID: both answer, one frame after the other.
- */
 export interface SimulatedBusOptions extends BusFaults {
   /** Delay before a slave answers, unless its faults.replyDelayMs says otherwise; real units answer fast. */
   replyDelayMs?: number;
   /** How often the slaves' cars and link-ready timers are advanced. */
   tickMs?: number;
-  /** A byte sent after each slave frame, like the FE/FF real units add (§2.1); none by default. */
+  /**
+   * A byte sent after each slave frame, like the FE/FF real units add (docs/protocol.md §2.1); none by
+   * default.
+   */
   padByte?: number;
   /** Space frames by their time on a 9600 baud wire. */
   wireTiming?: boolean;
@@ -39,6 +32,16 @@ interface BusEvents {
   injected: [message: TwcMessage, fault: BusFaultKind];
 }
 
+/**
+ * Several simulated slaves on one half-duplex bus.
+ *   write(bytes)      what the master sends, in any chunking
+ *   on('data', fn)    the bytes on the wire from the slaves' side: their frames one after another, never
+ *                     overlapping, and the frames and noise of any bus faults in the gaps
+ *   start() / stop()  the slaves' own timers (link-ready, the car's ramp) and the bus faults; stop() leaves
+ *                     no timer behind
+ * Garbage in is skipped and counted (`stats`); nothing here throws on input. Two slaves may share a
+ * TWCID: both answer, one frame after the other.
+ */
 export class SimulatedBus extends EventEmitter<BusEvents> {
   readonly slaves: SimulatedSlave[];
   private readonly decoder = new FrameDecoder({ accept: 'request' });

@@ -1,7 +1,3 @@
-/**
- * A car plugged into a simulated Wall Connector (twc-protocol.md §7.3): it draws a little under what it
- * is allowed, in ~0.5 A steps with small jitter, ramps up over seconds and drops at once.
- */
 export interface CarOptions {
   /** What its on-board charger takes at most. */
   maxAmps: number;
@@ -11,6 +7,10 @@ export interface CarOptions {
   rampAmpsPerSecond?: number;
 }
 
+/**
+ * A car plugged into a simulated Wall Connector (docs/protocol.md §7.3): it draws a little under what it
+ * is allowed, in ~0.5 A steps with small jitter, ramps up over seconds and drops at once.
+ */
 export class SimulatedCar {
   readonly maxAmps: number;
   readonly vin: string;

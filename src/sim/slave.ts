@@ -21,7 +21,7 @@ export interface SimulatedSlaveOptions {
   lifetimeKwh?: number;
   car?: CarOptions;
   serial?: string;
-  /** Answer FC B1 / FC B2 with FD B1 / FD B2 (unconfirmed on real units, §10 item 6). */
+  /** Answer FC B1 / FC B2 with FD B1 / FD B2 (unconfirmed on real units, docs/protocol.md §10 item 6). */
   ackStartStop?: boolean;
   /** Misbehaviour on demand (see SlaveFaults); none by default. */
   faults?: SlaveFaults;
@@ -46,13 +46,13 @@ export interface SimulatedSlaveState {
   linked: boolean;
 }
 
-/** Silence from the master after which a slave advertises itself again (§7.1). */
+/** Silence from the master after which a slave advertises itself again (docs/protocol.md §7.1). */
 export const MASTER_LOST_MS = 10000;
 export const LINK_READY_INTERVAL_MS = 10000;
 const FIRMWARE = { major: 4, minor: 5, revision: 3, extended: 0 };
 
 /**
- * One simulated slave Wall Connector, as the protocol notes describe a real one (§7): pure state; the
+ * One simulated slave Wall Connector, as docs/protocol.md §7 describes a real one: pure state; the
  * bus hands it messages and the time, and sends what it returns.
  */
 export class SimulatedSlave {
@@ -209,7 +209,7 @@ export class SimulatedSlave {
   ): TwcMessage[] {
     if (this.faults.keepsId) return [this.linkReady()];
     if (sender === this.id) {
-      // The master has our ID: pick another, as real units do (§5.5).
+      // The master has our ID: pick another, as real units do (docs/protocol.md §5.5).
       do this.id = Math.floor(this.random() * 0x10000);
       while (this.id === sender);
       this.sign = Math.floor(this.random() * 256);

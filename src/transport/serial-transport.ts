@@ -14,7 +14,7 @@ export interface SerialTransportOptions extends ReconnectOptions {
   baudRate?: number;
 }
 
-/** RS-485 through a serial adapter: 8N1 (twc-protocol.md §1), reopened with back-off when it vanishes. */
+/** RS-485 through a serial adapter: 8N1 (docs/protocol.md §1), reopened with back-off when it vanishes. */
 export class SerialTransport extends ReconnectingTransport {
   readonly kind = 'serial';
   readonly description: string;

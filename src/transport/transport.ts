@@ -1,9 +1,5 @@
 import type { EventEmitter } from 'node:events';
 
-/**
- * Bytes reach the engine only through a Transport. Implementations reconnect by themselves; a missing
- * device or an unreachable gateway is a reported state, never an exception.
- */
 export type TransportState = 'closed' | 'connecting' | 'open' | 'waiting';
 
 export interface TransportStatus {
@@ -19,6 +15,10 @@ export interface TransportEvents {
   status: [status: TransportStatus];
 }
 
+/**
+ * Bytes reach the engine only through a Transport. Implementations reconnect by themselves; a missing
+ * device or an unreachable gateway is a reported state, never an exception.
+ */
 export interface Transport extends EventEmitter<TransportEvents> {
   readonly kind: 'serial' | 'tcp' | 'simulator';
   /** Human-readable target, e.g. "/dev/ttyUSB0 @ 9600" or "192.168.1.50:8899". */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { COMMANDS } from '../../src/nodes/commands';
+import { COMMANDS } from '../../src/api/commands';
 import { launchChromium, SHOTS } from '../support/browser';
 import { startNodeRed, type NodeRedProcess } from '../support/node-red-process';
 
@@ -36,7 +36,8 @@ describe('the Node-RED editor in headless Chromium', function () {
     red = await startNodeRed();
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    page.on('pageerror', (e) => pageErrors.push(e.message));
+    // With the stack, so that an error in Node-RED's own editor code says where it was thrown.
+    page.on('pageerror', (e) => pageErrors.push(e.stack ?? e.message));
     await page.goto(red.url);
     await page.locator(".red-ui-palette-node[data-palette-type='twc-status']").waitFor({ timeout: 30000 });
   });

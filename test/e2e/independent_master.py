@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""An independent TWC Gen 2 master, written from twc-protocol.md and sharing no code with the package.
+"""An independent TWC Gen 2 master, written from docs/protocol.md and sharing no code with the package.
 
 It drives whatever slaves answer on a tty (our twc-sim in the tests) and prints a JSON report of what
 they said, so that the TypeScript tests can judge the simulator by a second implementation.
@@ -100,7 +100,7 @@ def open_tty(path):
 
 
 def self_test():
-    """The framing against test vectors of twc-protocol.md §8.1."""
+    """The framing against test vectors of docs/protocol.md §8.1."""
     vectors = {
         "TV1": (linkready(1), "C0 FC E1 77 77 77 00 00 00 00 00 00 00 00 46 C0"),
         "TV2": (linkready(2), "C0 FB E2 77 77 77 00 00 00 00 00 00 00 00 47 C0"),

@@ -7,10 +7,8 @@ import { TwcMaster } from '../../src/master/engine';
 import type { MasterHeartbeat, TwcMessage } from '../../src/protocol/messages';
 import { SerialTransport } from '../../src/transport/serial-transport';
 import { attachSerialSim, type SerialSim } from '../support/serial-sim';
-import { delay, openPtyPair, startProcess, waitFor, type PtyPair } from '../support/pty';
-
-const root = path.resolve(__dirname, '..', '..', '..');
-const SIM = path.join(root, 'bin', 'twc-sim.js');
+import { delay, openPtyPair, stopAll, waitFor, type PtyPair } from '../support/pty';
+import { startTwcSim } from '../support/twc-sim';
 
 const THREE = [
   { id: 0x4142, maxAmps: 80, car: { maxAmps: 32 } },
@@ -46,33 +44,16 @@ describe('master engine over a socat pty', function () {
   let master: TwcMaster | undefined;
 
   afterEach(async () => {
-    await master?.stop();
-    await sim?.close();
-    await pty?.close();
-    master = undefined;
-    sim = undefined;
-    pty = undefined;
+    await stopAll(master, sim, pty);
+    [master, sim, pty] = [undefined, undefined, undefined];
   });
 
   it('links three twc-sim slaves within seconds and moves a change of amps to all of them within one round', async () => {
     pty = await openPtyPair();
-    const cli = startProcess(process.execPath, [
-      SIM,
-      '--device',
-      pty.a,
-      '--slave',
-      '4142:80',
-      '--slave',
-      '4243:32',
-      '--slave',
-      '4344:48',
-      '--car',
-      '4142:32',
-      '--car',
-      '4243:16',
-      '--car',
-      '4344:48',
-    ]);
+    const cli = startTwcSim(pty.a, {
+      slaves: ['4142:80', '4243:32', '4344:48'],
+      cars: ['4142:32', '4243:16', '4344:48'],
+    });
     try {
       const m = makeMaster(pty.b);
       master = m.master;
@@ -105,15 +86,7 @@ describe('master engine over a socat pty', function () {
 
   it('drops the slaves after the timeout when the simulator is killed', async () => {
     pty = await openPtyPair();
-    const cli = startProcess(process.execPath, [
-      SIM,
-      '--device',
-      pty.a,
-      '--slave',
-      '4142:80',
-      '--slave',
-      '4243:32',
-    ]);
+    const cli = startTwcSim(pty.a, { slaves: ['4142:80', '4243:32'] });
     const m = makeMaster(pty.b, 4000);
     master = m.master;
     const removed: string[] = [];

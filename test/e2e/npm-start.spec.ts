@@ -3,10 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { request } from '../support/http-client';
 import { startDemo, type Demo } from '../support/demo';
-import { ROOT } from '../support/node-red-process';
-import { delay, openPtyPair, startProcess, waitFor, type PtyPair, type RunningProcess } from '../support/pty';
-
-const SIM = path.join(ROOT, 'bin', 'twc-sim.js');
+import { delay, openPtyPair, stopAll, waitFor, type PtyPair, type RunningProcess } from '../support/pty';
+import { startTwcSim } from '../support/twc-sim';
 
 /** A master heartbeat as twc-sim --verbose prints it: `… rx masterHeartbeat {"sender":…,"amps":…}`. */
 function heartbeatsTo(output: string, id: number): { line: number; amps: number }[] {
@@ -27,24 +25,11 @@ describe('npm start -- --serial <pty>, with twc-sim on the other end', function 
   let sim: RunningProcess | undefined;
   let demo: Demo | undefined;
 
-  after(async () => {
-    await demo?.stop();
-    await sim?.kill();
-    await pty?.close();
-  });
+  after(() => stopAll(demo, sim, pty));
 
   it('starts the demo on the real serial path and drives a chargeNow through to the heartbeat on the wire', async () => {
     pty = await openPtyPair();
-    sim = startProcess(process.execPath, [
-      SIM,
-      '--device',
-      pty.a,
-      '--slave',
-      '4142:80',
-      '--car',
-      '4142:32',
-      '--verbose',
-    ]);
+    sim = startTwcSim(pty.a, { slaves: ['4142:80'], cars: ['4142:32'] }, ['--verbose']);
     demo = await startDemo([
       '--serial',
       pty.b,

@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { SerialPort } from 'serialport';
 import { delay, openPtyPair, startProcess, waitFor, type PtyPair, type RunningProcess } from '../support/pty';
+import { startTwcSim } from '../support/twc-sim';
 
 const root = path.resolve(__dirname, '..', '..', '..');
 const MASTER = path.join(root, 'test', 'e2e', 'independent_master.py');
-const SIM = path.join(root, 'bin', 'twc-sim.js');
 
 interface Reply {
   offer: number;
@@ -32,7 +32,7 @@ async function drive(simArgs: string[], masterArgs: string[]): Promise<Report> {
   const pty: PtyPair = await openPtyPair();
   let sim: RunningProcess | undefined;
   try {
-    sim = startProcess(process.execPath, [SIM, '--device', pty.a, ...simArgs]);
+    sim = startTwcSim(pty.a, {}, simArgs);
     const master = startProcess('python3', [MASTER, '--device', pty.b, ...masterArgs]);
     const code = await master.exit(40000);
     assert.equal(code, 0, `independent master failed: ${master.stderr()}`);
@@ -124,9 +124,8 @@ describe('twc-sim over a socat pty, driven by an independent master (Python)', f
 
   it('--doubled-replies answers each heartbeat twice, and --second-master heartbeats the slave', async () => {
     const pty = await openPtyPair();
-    const sim = startProcess(process.execPath, [
-      ...[SIM, '--device', pty.a, '--slave', '4142:80', '--doubled-replies', '4142'],
-      ...['--second-master', '7878:2', '--seed', '3'],
+    const sim = startTwcSim(pty.a, { slaves: ['4142:80'] }, [
+      ...['--doubled-replies', '4142', '--second-master', '7878:2', '--seed', '3'],
     ]);
     const port = new SerialPort({ path: pty.b, baudRate: 9600, autoOpen: false });
     const received: number[] = [];
@@ -136,7 +135,7 @@ describe('twc-sim over a socat pty, driven by an independent master (Python)', f
       await waitFor('the link-ready of 4142', 5000, () =>
         messagesIn(received).some((m) => hex(m).startsWith('FD E2 41 42')),
       );
-      // TV5 of twc-protocol.md §8.1: a 32 A protocol 2 heartbeat from 7777 to 4142.
+      // TV5 of docs/protocol.md §8.1: a 32 A protocol 2 heartbeat from 7777 to 4142.
       const tv5 = Buffer.from('C0FBE077774142090C80000000000000E6C0', 'hex');
       for (let i = 0; i < 3; i++) {
         port.write(tv5);
@@ -167,15 +166,7 @@ describe('twc-sim over a socat pty, driven by an independent master (Python)', f
   });
 
   it('refuses a bad fault value with a usage error and exit code 2', async () => {
-    const p = startProcess(process.execPath, [
-      SIM,
-      '--device',
-      '/dev/null',
-      '--slave',
-      '4142:80',
-      '--loss',
-      '4142:2',
-    ]);
+    const p = startTwcSim('/dev/null', { slaves: ['4142:80'] }, ['--loss', '4142:2']);
     assert.equal(await p.exit(10000), 2);
     assert.match(p.stderr(), /--loss 4142:2: "2" must be a probability from 0 to 1/);
     assert.match(p.stderr(), /Usage: twc-sim/);
@@ -183,7 +174,7 @@ describe('twc-sim over a socat pty, driven by an independent master (Python)', f
 });
 
 /**
- * The messages in a byte stream, by the recommended rule of twc-protocol.md §2.5 written out here on its
+ * The messages in a byte stream, by the recommended rule of docs/protocol.md §2.5 written out here on its
  * own: every C0 ends a candidate; keep those that unescape cleanly and whose checksum matches.
  */
 function messagesIn(stream: number[]): number[][] {

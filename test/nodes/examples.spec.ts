@@ -1,42 +1,27 @@
 import assert from 'node:assert/strict';
 import type { EventEmitter } from 'node:events';
 import * as fs from 'node:fs';
-import { createRequire } from 'node:module';
 import * as path from 'node:path';
-import helper from 'node-red-node-test-helper';
-import twcCommand from '../../src/nodes/twc-command';
-import twcMaster from '../../src/nodes/twc-master';
-import twcStatus from '../../src/nodes/twc-status';
 import type { TwcMasterNode } from '../../src/nodes/master-node';
+import { coreNode, load } from '../support/helper-flows';
+import { helper, useHelperServer } from '../support/node-red';
 import { waitFor } from '../support/pty';
 
-helper.init(require.resolve('node-red'));
 const root = path.resolve(__dirname, '..', '..', '..');
-// Node-RED's core nodes, resolved from its own install, as the runtime would.
-const fromNodeRed = createRequire(require.resolve('node-red'));
-const injectNode: unknown = fromNodeRed('@node-red/nodes/core/common/20-inject.js');
-const debugNode: unknown = fromNodeRed('@node-red/nodes/core/common/21-debug.js');
-const functionNode: unknown = fromNodeRed('@node-red/nodes/core/function/10-function.js');
-const changeNode: unknown = fromNodeRed('@node-red/nodes/core/function/15-change.js');
+const injectNode = coreNode('common/20-inject.js');
+const debugNode = coreNode('common/21-debug.js');
+const functionNode = coreNode('function/10-function.js');
+const changeNode = coreNode('function/15-change.js');
 
 describe('the shipped example flow', function () {
   this.timeout(20000);
-  before((done) => {
-    helper.startServer(done);
-  });
-  after((done) => {
-    helper.stopServer(done);
-  });
-  afterEach(() => helper.unload());
+  useHelperServer();
 
   it('loads as it is and answers its inject nodes', async () => {
     const flow = JSON.parse(
       fs.readFileSync(path.join(root, 'examples', '01 - Status and commands on the simulator.json'), 'utf8'),
-    ) as {
-      id: string;
-      wires?: string[][];
-    }[];
-    await helper.load([twcMaster, twcStatus, twcCommand, injectNode, debugNode] as never, flow as never);
+    ) as Record<string, unknown>[];
+    await load(flow, [injectNode, debugNode]);
     // The helper's spies emit call:<method> on the node.
     const command = helper.getNode('twc-ex1-command') as unknown as EventEmitter;
     const answer = new Promise<{ statusCode: number; payload: unknown }>((resolve) =>
@@ -57,11 +42,8 @@ describe('the shipped example flow', function () {
   it('the green-energy example feeds setGreenEnergy and turns on Track Green Energy', async () => {
     const flow = JSON.parse(
       fs.readFileSync(path.join(root, 'examples', '03 - Track green energy.json'), 'utf8'),
-    ) as { id: string }[];
-    await helper.load(
-      [twcMaster, twcStatus, twcCommand, injectNode, debugNode, functionNode, changeNode] as never,
-      flow as never,
-    );
+    ) as Record<string, unknown>[];
+    await load(flow, [injectNode, debugNode, functionNode, changeNode]);
     const master = helper.getNode('twc-ex3-master') as unknown as TwcMasterNode;
     // The inject that fires once sets nonScheduledAction 3: green tracking around the clock.
     await waitFor('green tracking on', 8000, () => master.policy?.current.nonScheduledAction === 3);

@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict';
-import helper from 'node-red-node-test-helper';
 import { load, simulatorMaster, type Msg } from '../support/helper-flows';
+import { helper, useHelperServer } from '../support/node-red';
 import { ChargePolicy } from '../../src/policy/charge-policy';
 import type { TwcMasterNode } from '../../src/nodes/master-node';
 import { waitFor } from '../support/pty';
-
-helper.init(require.resolve('node-red'));
 
 const master = simulatorMaster;
 
@@ -20,13 +18,7 @@ function ask(id: string, msg: Msg): Promise<Msg> {
 
 describe('Node-RED nodes (test helper)', function () {
   this.timeout(20000);
-  before((done) => {
-    helper.startServer(done);
-  });
-  after((done) => {
-    helper.stopServer(done);
-  });
-  afterEach(() => helper.unload());
+  useHelperServer();
 
   describe('twc-command', () => {
     const flow = [

@@ -1,14 +1,10 @@
 import assert from 'node:assert/strict';
-import helper from 'node-red-node-test-helper';
 import { SerialPort } from 'serialport';
-import twcCommand from '../../src/nodes/twc-command';
-import twcMaster from '../../src/nodes/twc-master';
-import twcStatus from '../../src/nodes/twc-status';
 import type { TwcMasterNode } from '../../src/nodes/master-node';
+import { load } from '../support/helper-flows';
+import { helper } from '../support/node-red';
 import { attachSerialSim, type SerialSim } from '../support/serial-sim';
 import { delay, openPtyPair, waitFor, type PtyPair } from '../support/pty';
-
-helper.init(require.resolve('node-red'));
 
 /** Resource kinds Node reports as keeping the process alive, counted. */
 function resources(): Record<string, number> {
@@ -50,7 +46,7 @@ describe('deploy and redeploy (test helper)', function () {
   ];
 
   it('50 full redeploys leave no extra handles, timers or open ports', async () => {
-    await helper.load([twcMaster, twcStatus, twcCommand], flow(0) as never);
+    await load(flow(0));
     await waitFor(
       'linked',
       8000,
@@ -59,7 +55,7 @@ describe('deploy and redeploy (test helper)', function () {
     await helper.unload();
     await delay(300);
     const before = resources();
-    await helper.load([twcMaster, twcStatus, twcCommand], flow(0) as never);
+    await load(flow(0));
     for (let i = 1; i <= 50; i++) {
       await helper.setFlows(flow(i) as never, 'full');
       const m = helper.getNode('m1') as TwcMasterNode;

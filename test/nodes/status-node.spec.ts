@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict';
 import { ChargePolicy } from '../../src/policy/charge-policy';
-import helper from 'node-red-node-test-helper';
 import { load, NODES, simulatorMaster, type Msg } from '../support/helper-flows';
+import { helper, useHelperServer } from '../support/node-red';
 import type { TwcMasterNode } from '../../src/nodes/master-node';
 import { openPtyPair, waitFor } from '../support/pty';
-
-helper.init(require.resolve('node-red'));
 
 const master = simulatorMaster;
 const statusFlow = (props: Record<string, unknown> = {}) => [
@@ -30,13 +28,7 @@ function lastStatus(id: string): { fill?: string; shape?: string; text?: string 
 
 describe('twc-status (test helper)', function () {
   this.timeout(20000);
-  before((done) => {
-    helper.startServer(done);
-  });
-  after((done) => {
-    helper.stopServer(done);
-  });
-  afterEach(() => helper.unload());
+  useHelperServer();
 
   it('answers any input with getStatus by default', async () => {
     await load(statusFlow());

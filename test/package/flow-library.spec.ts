@@ -17,6 +17,8 @@ const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'))
   engines?: { node?: string };
   dependencies?: Record<string, string>;
   devDependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
+  peerDependenciesMeta?: Record<string, { optional?: boolean }>;
   'node-red': { version: string; nodes: Record<string, string> };
 };
 
@@ -78,6 +80,12 @@ describe('Flow Library checks (offline part of node-red-dev validate)', () => {
     for (const v of NODE_RED_RELEASES)
       assert.ok(semver.satisfies(v, pkg['node-red'].version), `${v} in ${pkg['node-red'].version}`);
     assert.ok(!semver.satisfies('4.0.9', pkg['node-red'].version), 'http-in raw bodies need 4.1');
+  });
+
+  it('the peer range npm checks is the node-red.version range, and never makes npm install a Node-RED', () => {
+    assert.equal(pkg.peerDependencies?.['node-red'], pkg['node-red'].version);
+    // A palette install into a user dir would otherwise pull a second Node-RED in beside the running one.
+    assert.equal(pkg.peerDependenciesMeta?.['node-red']?.optional, true);
   });
 
   it('P07 engines.node admits what the latest Node-RED needs, and Node 20', () => {

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { NODE_BIN, NODE_RED_DIR } from './node-red';
 import { freePort, ROOT } from './node-red-process';
 import { delay, waitFor } from './pty';
 
@@ -26,7 +27,13 @@ export async function startDemo(args: string[]): Promise<Demo> {
     ['start', '--', ...args, '--listen-port', String(listenPort), '--ui-port', String(uiPort)],
     {
       cwd: ROOT,
-      env: { ...process.env, TWC_DEMO_DIR: dir },
+      // npm and the scripts it runs find `node` on PATH: the tests' Node first, and their Node-RED.
+      env: {
+        ...process.env,
+        PATH: `${path.dirname(NODE_BIN)}${path.delimiter}${process.env.PATH ?? ''}`,
+        TWC_NODE_RED_DIR: NODE_RED_DIR,
+        TWC_DEMO_DIR: dir,
+      },
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     },

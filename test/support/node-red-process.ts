@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { NODE_BIN, RED_JS } from './node-red';
 import { delay, startProcess, type RunningProcess } from './pty';
 
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -59,9 +60,8 @@ export async function startNodeRed(
   ${extraSettings}
 };\n`,
   );
-  const red = path.join(ROOT, 'node_modules', 'node-red', 'red.js');
-  const proc = startProcess(process.execPath, [
-    red,
+  const proc = startProcess(NODE_BIN, [
+    RED_JS,
     '--userDir',
     userDir,
     '--settings',

@@ -113,3 +113,17 @@ export async function waitFor<T>(
     await delay(20);
   }
 }
+
+/** Anything a test starts and must end: an engine or demo (stop), a simulator or pty (close), a process (kill). */
+export type Stoppable =
+  { stop(): Promise<unknown> } | { close(): Promise<unknown> } | { kill(): Promise<unknown> };
+
+/** Ends each thing started, one after the other in the order given (what depends on the others first). */
+export async function stopAll(...things: (Stoppable | undefined)[]): Promise<void> {
+  for (const t of things) {
+    if (t === undefined) continue;
+    if ('stop' in t) await t.stop();
+    else if ('close' in t) await t.close();
+    else await t.kill();
+  }
+}

@@ -9,7 +9,7 @@ export interface WireLimits {
 
 /**
  * A unit keeps drawing under the last limit it heard until its car faults, 20–30 s after the heartbeats
- * stop (the protocol notes): a set-limit counts that long after the last heartbeat to its unit. Written
+ * stop (docs/protocol.md §5.4): a set-limit counts that long after the last heartbeat to its unit. Written
  * here from the physics, not taken from the engine's reserve.
  */
 export const UNIT_KEEPS_DRAWING_MS = 30_000;

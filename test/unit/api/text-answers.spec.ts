@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { pythonBytesRepr } from '../../../src/api/last-response';
-import { hostUuid } from '../../../src/nodes/host-uuid';
+import { hostUuid } from '../../../src/api/host-uuid';
 
 describe('text answers: getLastTWCResponse and getUUID', () => {
   it('writes bytes as Python’s str() of a bytearray, or None', () => {

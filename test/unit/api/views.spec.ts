@@ -211,6 +211,26 @@ describe('API views', () => {
     assert.equal(later.currentPolicy, 'Non Scheduled Charging');
   });
 
+  it('watts use one supply for every unit: the average of unequal phase voltages × the phases', () => {
+    const threePhase = snapshot([
+      slave('4142', { reportedAmpsActual: 10, voltsPhaseA: 220, voltsPhaseB: 230, voltsPhaseC: 240 }),
+      slave('4243', { reportedAmpsActual: 20, voltsPhaseA: 240, voltsPhaseB: 250, voltsPhaseC: 260 }),
+    ]);
+    // 240 V average on 3 phases: 720 W per amp for both (each unit's own sum would give 6900 and 15000).
+    const v = getSlaveTWCs(threePhase, install);
+    assert.deepEqual([v['4142'].chargerLoadInW, v['4243'].chargerLoadInW], [7200, 14400]);
+    const s = getStatus(
+      threePhase,
+      { name: 'Non Scheduled Charging', amps: 0, isGreen: false, action: 2 },
+      { ...DEFAULT_POLICY_SETTINGS, generationW: 7200 },
+      install,
+      0,
+    );
+    assert.equal(s.chargerLoadWatts, '21600.00');
+    assert.equal(s.chargerLoadAmps, '30.00');
+    assert.equal(s.generationAmps, '10.00');
+  });
+
   it('getStatus never shows more amps to divide than the wiring allows', () => {
     const s = getStatus(
       idle,

@@ -28,7 +28,7 @@ const MASTER_ID = 0x7777;
 const IDS = [0x1001, 0x2002, 0x3003, 0x4004];
 /**
  * A unit keeps drawing under the last limit it heard until its car faults, 20–30 s after the heartbeats
- * stop (the protocol notes, "slave that stops answering"): the monitor counts it that long. This is the
+ * stop (docs/protocol.md §5.4): the monitor counts it that long. This is the
  * physics the engine's reserve must cover, written here on its own, not taken from the engine.
  */
 const UNIT_KEEPS_DRAWING_MS = 30_000;

@@ -14,7 +14,7 @@ function withChecksum(hex: string): Uint8Array {
   return Uint8Array.from([...body, checksum(body)]);
 }
 
-describe('refused commands (twc-protocol.md §4.6)', () => {
+describe('refused commands (docs/protocol.md §4.6)', () => {
   const cases: [string, string, RegExp][] = [
     ['FC 19 (writes OTP memory)', 'FC 19 77 77 41 42 00 00 00 00 00 00 00 00 00', /one-time-programmable/],
     ['FC 1A (writes OTP memory)', 'FC 1A 77 77 41 42 00 00 00 00 00 00 00 00 00', /one-time-programmable/],

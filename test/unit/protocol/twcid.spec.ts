@@ -3,7 +3,7 @@ import { ManualClock } from '../../../src/clock';
 import { parseTargetTwc } from '../../../src/api/requests';
 import { TwcMaster } from '../../../src/master/engine';
 import * as masterTwcId from '../../../src/master/twcid';
-import { parseMasterSettings, SettingsError } from '../../../src/nodes/master-settings';
+import { parseMasterSettings, SettingsError } from '../../../src/bus/settings';
 import { formatTwcId, isTwcId, parseTwcId, type TwcMessage } from '../../../src/protocol';
 import * as sim from '../../../src/sim';
 import { describeBus, describeMessage, describeUnit } from '../../../src/sim/cli';

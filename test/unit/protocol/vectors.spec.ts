@@ -26,7 +26,7 @@ interface Vector {
   accept?: 'known' | 'request';
 }
 
-// twc-protocol.md §8.1, byte for byte.
+// docs/protocol.md §8.1, byte for byte.
 const M = 0x7777;
 const S = 0x4142;
 const vectors: Vector[] = [
@@ -74,7 +74,7 @@ const vectors: Vector[] = [
     wire: 'C0 FB E0 77 77 41 42 05 0C 80 00 00 00 00 E2 C0',
   },
   {
-    name: 'TV4b the same as NG sends it to a v1 slave (16 bytes)',
+    name: 'TV4b the same as TWCManager sends it to a v1 slave (16 bytes)',
     message: 'FB E0 77 77 41 42 05 0C 80 00 00 00 00 00 00 E2',
     wire: 'C0 FB E0 77 77 41 42 05 0C 80 00 00 00 00 00 00 E2 C0',
   },
@@ -155,7 +155,7 @@ const vectors: Vector[] = [
     wire: 'C0 FB EB 77 77 41 42 00 00 00 00 00 00 00 00 00 5C C0',
   },
   {
-    name: 'TV8b kWh request as NG sends it (15 bytes)',
+    name: 'TV8b kWh request as TWCManager sends it (15 bytes)',
     message: 'FB EB 77 77 41 42 00 00 00 00 00 00 00 00 5C',
     wire: 'C0 FB EB 77 77 41 42 00 00 00 00 00 00 00 00 5C C0',
     accept: 'request',
@@ -225,7 +225,7 @@ const vectors: Vector[] = [
     wire: 'C0 FC B2 77 77 41 42 00 00 00 00 00 00 00 00 00 23 C0',
   },
   {
-    name: 'TV13 firmware query as NG builds it (stray A0)',
+    name: 'TV13 firmware query as TWCManager builds it (stray A0)',
     message: 'FB 1B 77 77 41 42 00 00 A0 00 00 00 00 00 00 2C',
     wire: 'C0 FB 1B 77 77 41 42 00 00 A0 00 00 00 00 00 00 2C C0',
   },
@@ -259,7 +259,7 @@ const vectors: Vector[] = [
   },
 ];
 
-describe('protocol test vectors (twc-protocol.md §8.1)', () => {
+describe('protocol test vectors (docs/protocol.md §8.1)', () => {
   for (const v of vectors) {
     describe(v.name, () => {
       const message = parseHex(v.message);
@@ -326,7 +326,7 @@ describe('protocol test vectors (twc-protocol.md §8.1)', () => {
   });
 });
 
-describe('real captures (twc-protocol.md §8.3)', () => {
+describe('real captures (docs/protocol.md §8.3)', () => {
   const captures: [string, string, TwcMessage['kind']][] = [
     [
       '#9 slave linkready, 32 A, pad FF',
@@ -343,7 +343,7 @@ describe('real captures (twc-protocol.md §8.3)', () => {
       'slaveHeartbeat',
     ],
     [
-      'JN #4 master heartbeat, pad FF',
+      'twc-controller #4 master heartbeat, pad FF',
       'C0 FB E0 77 77 87 25 00 00 00 00 00 00 00 00 00 7A C0 FF',
       'masterHeartbeat',
     ],
@@ -387,7 +387,7 @@ describe('real captures (twc-protocol.md §8.3)', () => {
   });
 });
 
-describe('resynchronisation example (twc-protocol.md §8.4)', () => {
+describe('resynchronisation example (docs/protocol.md §8.4)', () => {
   const stream =
     'FE 12 C0 FB E0 77 C0 FD E0 41 42 77 77 01 0C 80 0C 4E 00 00 00 00 38 C0 FE C0 C0 ' +
     'C0 FB E0 77 77 DB DD 01 09 12 DB DC 00 00 00 00 00 00 85 C0 FF ' +

@@ -23,7 +23,7 @@ function independentlyValid(vin: string): boolean {
 
 describe('simulated VINs', () => {
   it('the independent validator accepts known good VINs and rejects a wrong check digit', () => {
-    // The first is the VIN of the protocol notes' test vector TV10b; the second a textbook example.
+    // The first is the VIN of test vector TV10b of docs/protocol.md §8.1; the second a textbook example.
     for (const good of ['5YJ3E1EA2JF000123', '1M8GDM9AXKP042788']) assert.ok(independentlyValid(good), good);
     for (const bad of ['5YJ3E1EA0JF000123', '5YJ3E1EA0SF414201', '1M8GDM9A1KP042788', '5YJ3E1EI2JF000123'])
       assert.ok(!independentlyValid(bad), bad);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { resolveMasterConfig } from '../../../src/master/config';
-import { parseMasterSettings, SettingsError, type MasterNodeProps } from '../../../src/nodes/master-settings';
+import { parseMasterSettings, SettingsError, type MasterNodeProps } from '../../../src/bus/settings';
 
 /** The smallest valid twc-master node: a serial port and the two wiring limits, everything else defaulted. */
 const base: MasterNodeProps = {

@@ -1,17 +1,27 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { basicAuthChecker, BEARER_REQUIRED, bearerMatches, type BasicCredentials } from './http-auth';
+import { basicAuthChecker, BEARER_REQUIRED, bearerMatches, type BasicCredentials } from './auth';
 
-/** The slice of Node-RED the listener needs: its http-in app and what the deployed flows hold. */
+export type RequestHandler = (
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  next: (err?: unknown) => void,
+) => void;
+
+/** The routes the listener serves and what it must do for them (src/nodes/node-red-internals.ts). */
 export interface HttpNodeHost {
-  /** RED.httpNode: an Express app, callable as (req, res, next). */
-  app: (req: http.IncomingMessage, res: http.ServerResponse, next: (err?: unknown) => void) => void;
+  /** The flows' routes (RED.httpNode). */
+  app: RequestHandler;
   /** settings.httpNodeAuth: {user, pass}, or middleware. */
   httpNodeAuth?: unknown;
-  /** "METHOD path" of every http-in node that does not parse its body (skipBodyParsing). */
-  rawBodyRoutes(): Set<string>;
   /** Largest body accepted, in bytes (settings.apiMaxLength, 5 MB by default). */
   maxBodyBytes: number;
+  /** Whether the route takes its body unparsed (an http-in node with skipBodyParsing). */
+  takesRawBody(method: string, path: string): boolean;
+  /** Gives the request the body read here, so that the route's own parsers leave it as it is. */
+  handOverRawBody(req: http.IncomingMessage, body: Buffer): void;
+  /** Readies req/res for httpNodeAuth middleware written for the app (Express's helpers). */
+  prepareForMiddleware(req: http.IncomingMessage, res: http.ServerResponse): void;
 }
 
 export interface ListenerOptions {
@@ -22,15 +32,6 @@ export interface ListenerOptions {
   /** The web page served on `/`. */
   page: string;
 }
-
-type Middleware = (
-  req: http.IncomingMessage,
-  res: http.ServerResponse,
-  next: (err?: unknown) => void,
-) => void;
-
-export const routeKey = (method: string, path: string): string =>
-  `${method.toUpperCase()} ${path.replace(/\/{2,}/g, '/').replace(/(.)\/$/, '$1')}`;
 
 function sendJson(
   res: http.ServerResponse,
@@ -68,21 +69,21 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
 
 /**
  * TWCManager's own port: serves Node-RED's http-in routes (RED.httpNode) on a second port, plus the web page
- * on `/`. Bodies of routes that skip parsing arrive as the same raw Buffer as on Node-RED's port, because
- * Node-RED's own raw-body capture sits on its root app, which this server does not pass through.
+ * on `/`. Bodies of routes that skip parsing are read here and handed over, so they arrive as the same raw
+ * Buffer as on Node-RED's port, whose own raw-body capture sits on its root app, which this server bypasses.
  */
 export class ApiListener {
   private server: http.Server | undefined;
   private readonly basicOk: ((header: string | undefined) => boolean) | undefined;
-  private readonly authMiddleware: Middleware[] = [];
+  private readonly authMiddleware: RequestHandler[] = [];
 
   constructor(
     private readonly host: HttpNodeHost,
     private readonly options: ListenerOptions,
   ) {
     const auth = host.httpNodeAuth;
-    if (typeof auth === 'function') this.authMiddleware = [auth as Middleware];
-    else if (Array.isArray(auth)) this.authMiddleware = auth as Middleware[];
+    if (typeof auth === 'function') this.authMiddleware = [auth as RequestHandler];
+    else if (Array.isArray(auth)) this.authMiddleware = auth as RequestHandler[];
     else if (auth && typeof auth === 'object' && 'user' in auth && 'pass' in auth)
       this.basicOk = basicAuthChecker(auth as BasicCredentials);
   }
@@ -126,24 +127,8 @@ export class ApiListener {
       sendJson(res, 401, { error: 'authorization required' });
       return;
     }
-    if (this.authMiddleware.length > 0) this.decorate(req, res);
+    if (this.authMiddleware.length > 0) this.host.prepareForMiddleware(req, res);
     this.runMiddleware(0, req, res, next);
-  }
-
-  /**
-   * Gives req/res Express's request and response methods before the httpNodeAuth middleware runs, as
-   * Node-RED's own Express app has done by the time it calls them (`res.status()`, `req.get()`).
-   */
-  private decorate(req: http.IncomingMessage, res: http.ServerResponse): void {
-    const app = this.host.app as unknown as { request?: object; response?: object };
-    if (!app.request || !app.response) return;
-    const r = req as http.IncomingMessage & { res?: unknown };
-    const s = res as http.ServerResponse & { req?: unknown; locals?: object };
-    r.res = res;
-    s.req = req;
-    Object.setPrototypeOf(req, app.request);
-    Object.setPrototypeOf(res, app.response);
-    s.locals ??= Object.create(null) as object;
   }
 
   private runMiddleware(
@@ -194,20 +179,13 @@ export class ApiListener {
         : sendJson(res, 404, { error: `no route for ${req.method} ${path}` });
     // GET and HEAD carry no body to capture: no need to look at the flows for them.
     const method = req.method ?? 'GET';
-    if (method === 'GET' || method === 'HEAD' || !this.host.rawBodyRoutes().has(routeKey(method, path))) {
+    if (method === 'GET' || method === 'HEAD' || !this.host.takesRawBody(method, path)) {
       this.host.app(req, res, notFound);
       return;
     }
     readBody(req, this.host.maxBodyBytes).then(
       (body) => {
-        const r = req as http.IncomingMessage & {
-          body?: unknown;
-          _body?: boolean;
-          skipRawBodyParser?: boolean;
-        };
-        r.body = body;
-        r._body = true;
-        r.skipRawBodyParser = true;
+        this.host.handOverRawBody(req, body);
         this.host.app(req, res, notFound);
       },
       (err: { status?: number }) =>

@@ -6,7 +6,7 @@ import {
   parseSchedule,
   parseSetSetting,
   parseTargetTwc,
-} from '../api/requests';
+} from './requests';
 import { UnknownSlaveError, type TwcMaster } from '../master/engine';
 import { PolicyInputError, type ChargePolicy } from '../policy/charge-policy';
 
