@@ -9,7 +9,7 @@ import { ReceiveHold } from './receive-hold';
 import { WarningThrottle } from './warning-throttle';
 import type { BusStats, MasterEvents, MasterWarning } from './types';
 
-/** Idle line left before we talk (≥ 2 character times, twc-protocol.md §5.3). */
+/** Idle line left before we talk (≥ 2 character times, docs/protocol.md §5.3). */
 export const TURNAROUND_MS = 3;
 /** Frames TWCManager does not keep as "the last TWC response". */
 const ROUTINE = new Set<TwcMessage['kind']>(['slaveLinkReady', 'slaveHeartbeat', 'kwhReport']);

@@ -4,7 +4,7 @@ export interface Supply {
   phases: number;
 }
 
-/** What a Wall Connector reports of its supply in its kWh/voltage report (FD EB, twc-protocol.md §4.2). */
+/** What a Wall Connector reports of its supply in its kWh/voltage report (FD EB, docs/protocol.md §4.2). */
 export interface PhaseVolts {
   voltsPhaseA: number;
   voltsPhaseB: number;
@@ -21,10 +21,9 @@ const reported = (s: PhaseVolts): number[] =>
   [s.voltsPhaseA, s.voltsPhaseB, s.voltsPhaseC].filter((v) => v > 0);
 
 /**
- * The one supply every watts↔amps conversion uses: the average of all reported phase voltages and the number
- * of phases in use, the way TWCManager's getVoltageMeasurement does it (twcmanager-api-reference.md §6.6:
- * "the average reported voltage, and the number of non-zero phases"), so the same voltage serves every
- * Wall Connector (§3.1 chargerLoadWatts, §3.2 chargerLoadInW) rather than each unit's own sum of phases.
+ * The one supply every watts↔amps conversion uses: the average of all reported phase voltages times the
+ * number of phases in use, as TWCManager computes it (docs/api.md §6.6), so that one voltage serves every
+ * Wall Connector (chargerLoadWatts, docs/api.md §3.1; chargerLoadInW, docs/api.md §3.2) rather than each unit's own sum.
  * Average × phases and that per-unit sum agree for a single unit; they differ once units report different
  * voltages and draw different currents, and there TWCManager's answer is the one clients expect.
  */
