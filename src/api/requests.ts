@@ -6,6 +6,7 @@
  */
 
 import { DAY_NAMES, type ScheduleUpdate } from '../policy/charge-policy';
+import { parseTwcId } from '../protocol/twcid';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -79,9 +80,9 @@ export function parseTargetTwc(payload: unknown): Parsed<number | undefined> {
   if (!body.ok) return body;
   const raw = body.value.TWCID ?? body.value.twcid;
   if (raw === undefined || raw === '' || raw === null) return { ok: true, value: undefined };
-  const m = typeof raw === 'string' ? /^(?:0x)?([0-9a-f]{4})$/i.exec(raw.trim()) : null;
-  if (!m) return { ok: false, error: 'TWCID must be four hexadecimal digits, e.g. "4142"' };
-  return { ok: true, value: parseInt(m[1], 16) };
+  const id = typeof raw === 'string' ? parseTwcId(raw) : undefined;
+  if (id === undefined) return { ok: false, error: 'TWCID must be four hexadecimal digits, e.g. "4142"' };
+  return { ok: true, value: id };
 }
 
 /** Like Python's float(), plus JSON's `true`/`false` as 1/0. */

@@ -1,5 +1,6 @@
 import type { InstallationSettings } from '../api/installation';
 import { CONFIG_RANGES, DEFAULT_MASTER_CONFIG, type MasterConfig, type Range } from '../master/config';
+import { formatTwcId, parseTwcId } from '../protocol/twcid';
 import { parseSlaveSpecs, SimSpecError, type SlaveSpec } from '../sim/spec';
 
 /** The twc-master node's properties as the editor saves them (numbers may arrive as strings). */
@@ -99,8 +100,9 @@ export function parseMasterSettings(props: MasterNodeProps): MasterSettings {
       throw err;
     }
   }
-  const idText = String(props.fakeTWCID ?? '7777').trim();
-  if (!/^[0-9a-fA-F]{4}$/.test(idText))
+  const idText = String(props.fakeTWCID ?? formatTwcId(DEFAULT_MASTER_CONFIG.fakeTWCID)).trim();
+  const fakeTWCID = parseTwcId(idText);
+  if (fakeTWCID === undefined)
     throw new SettingsError(`fakeTWCID must be four hexadecimal digits (got "${idText}")`);
   const wiringMaxAmpsAllTWCs = whole('wiringMaxAmpsAllTWCs', props.wiringMaxAmpsAllTWCs);
   const wiringMaxAmpsPerTWC = whole('wiringMaxAmpsPerTWC', props.wiringMaxAmpsPerTWC);
@@ -120,7 +122,7 @@ export function parseMasterSettings(props: MasterNodeProps): MasterSettings {
     tcpPort: whole('tcpPort', props.tcpPort, transport === 'tcp'),
     simulatedSlaves,
     slaves,
-    fakeTWCID: idText.toUpperCase(),
+    fakeTWCID: formatTwcId(fakeTWCID),
     wiringMaxAmpsAllTWCs,
     wiringMaxAmpsPerTWC,
     minAmpsPerTWC,
@@ -131,7 +133,7 @@ export function parseMasterSettings(props: MasterNodeProps): MasterSettings {
     cancelStopsCharging: props.cancelStopsCharging === true || props.cancelStopsCharging === 'true',
     listenHost: (props.listenHost ?? '').trim() || undefined,
     engine: {
-      fakeTWCID: parseInt(idText, 16),
+      fakeTWCID,
       wiringMaxAmpsAllTWCs,
       wiringMaxAmpsPerTWC,
       minAmpsPerTWC,

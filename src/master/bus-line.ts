@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { Clock, TimerHandle } from '../clock';
-import { decodeMessage, encodeFrame, FrameDecoder, RefusedCommandError } from '../protocol';
+import { BYTE_MS, decodeMessage, encodeFrame, FrameDecoder, RefusedCommandError } from '../protocol';
 import { sentByMaster, type TwcMessage } from '../protocol/messages';
 import type { Transport, TransportStatus } from '../transport/transport';
 import { busStatsOf, newEngineCounters } from './bus-stats';
@@ -9,8 +9,6 @@ import { ReceiveHold } from './receive-hold';
 import { WarningThrottle } from './warning-throttle';
 import type { BusStats, MasterEvents, MasterWarning } from './types';
 
-/** Bus time of one byte at 9600 baud, 8N1. */
-const BYTE_MS = 10 / 9.6;
 /** Idle line left before we talk (≥ 2 character times, docs/protocol.md §5.3). */
 export const TURNAROUND_MS = 3;
 /** Frames TWCManager does not keep as "the last TWC response". */

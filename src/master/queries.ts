@@ -1,4 +1,5 @@
 import type { MasterRequest, RequestKind, TwcMessage } from '../protocol/messages';
+import { VIN_PARTS } from '../protocol/tables';
 import type { MasterConfig } from './config';
 import type { SlaveRecord } from './slave-record';
 
@@ -9,8 +10,6 @@ export interface Query {
   /** Undefined for commands that get no reply (FC B1 / FC B2). */
   isReply?: (msg: TwcMessage) => boolean;
 }
-
-const VIN_REQUESTS: Record<1 | 2 | 3, RequestKind> = { 1: 'vinRequest1', 2: 'vinRequest2', 3: 'vinRequest3' };
 
 function request(slave: SlaveRecord, kind: RequestKind, config: MasterConfig): MasterRequest {
   return { kind, sender: config.fakeTWCID, receiver: slave.id, version: slave.version };
@@ -44,7 +43,7 @@ export function nextQuery(
     if (part === undefined) continue;
     return {
       slave,
-      request: request(slave, VIN_REQUESTS[part], config),
+      request: request(slave, VIN_PARTS[part].request, config),
       isReply: (m) => m.kind === 'vinReply' && m.part === part && m.sender === slave.id,
     };
   }

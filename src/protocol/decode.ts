@@ -1,27 +1,19 @@
-import {
-  CLASS_COMMAND,
-  CLASS_REQUEST,
-  CLASS_SLAVE,
-  FN,
-  LENGTH_LONG,
-  LENGTH_V1,
-  MIN_REQUEST_LENGTH,
-} from './constants';
-import { REQUEST_CODES } from './encode';
+import { CLASS_SLAVE, LENGTH_LONG, LENGTH_V1, MIN_REQUEST_LENGTH } from './constants';
 import type { ProtocolVersion, RequestKind, TwcMessage } from './messages';
+import { codeOf, MASTER_CODES, REPLY_CODES, REQUEST_CODES, vinPartOfCode } from './tables';
 
 const REQUEST_KINDS = new Map<number, RequestKind>(
   (Object.entries(REQUEST_CODES) as [RequestKind, readonly [number, number]][]).map(([kind, [cls, fn]]) => [
-    (cls << 8) | fn,
+    codeOf(cls, fn),
     kind,
   ]),
 );
 
-const VIN_PARTS = new Map<number, 1 | 2 | 3>([
-  [FN.vin1, 1],
-  [FN.vin2, 2],
-  [FN.vin3, 3],
-]);
+const [LINK_READY_1, LINK_READY_2, HEARTBEAT] = [
+  MASTER_CODES.masterLinkReady1,
+  MASTER_CODES.masterLinkReady2,
+  MASTER_CODES.masterHeartbeat,
+].map(([cls, fn]) => codeOf(cls, fn));
 
 /** Reads fields; offsets past the data area (into the checksum or beyond) read as 0. */
 class Reader {
@@ -61,14 +53,13 @@ export function decodeMessage(message: Uint8Array): TwcMessage {
   if (message.length < MIN_REQUEST_LENGTH || message.length > LENGTH_LONG) return unknown;
   const r = new Reader(message);
   const [cls, fn] = [message[0], message[1]];
+  const code = codeOf(cls, fn);
   const sender = r.u16(2);
   const version = versionOf(message.length);
 
-  if (cls === CLASS_COMMAND && fn === FN.linkReady1)
-    return { kind: 'masterLinkReady1', sender, sign: r.u8(4) };
-  if (cls === CLASS_REQUEST && fn === FN.linkReady2)
-    return { kind: 'masterLinkReady2', sender, sign: r.u8(4) };
-  if (cls === CLASS_REQUEST && fn === FN.heartbeat) {
+  if (code === LINK_READY_1) return { kind: 'masterLinkReady1', sender, sign: r.u8(4) };
+  if (code === LINK_READY_2) return { kind: 'masterLinkReady2', sender, sign: r.u8(4) };
+  if (code === HEARTBEAT) {
     return {
       kind: 'masterHeartbeat',
       sender,
@@ -79,14 +70,14 @@ export function decodeMessage(message: Uint8Array): TwcMessage {
       version,
     };
   }
-  const request = REQUEST_KINDS.get((cls << 8) | fn);
+  const request = REQUEST_KINDS.get(code);
   if (request) return { kind: request, sender, receiver: r.u16(4), version };
   if (cls !== CLASS_SLAVE) return unknown;
 
   switch (fn) {
-    case FN.linkReady2:
+    case REPLY_CODES.slaveLinkReady:
       return { kind: 'slaveLinkReady', sender, sign: r.u8(4), maxAmps: r.amps(5), version };
-    case FN.heartbeat:
+    case REPLY_CODES.slaveHeartbeat:
       return {
         kind: 'slaveHeartbeat',
         sender,
@@ -96,7 +87,7 @@ export function decodeMessage(message: Uint8Array): TwcMessage {
         actualAmps: r.amps(9),
         version,
       };
-    case FN.kwh:
+    case REPLY_CODES.kwhReport:
       return {
         kind: 'kwhReport',
         sender,
@@ -108,7 +99,7 @@ export function decodeMessage(message: Uint8Array): TwcMessage {
         ampsPhaseB: r.u8(15) / 2,
         ampsPhaseC: r.u8(16) / 2,
       };
-    case FN.extFirmware:
+    case REPLY_CODES.firmwareVersion:
       return {
         kind: 'firmwareVersion',
         sender,
@@ -117,14 +108,14 @@ export function decodeMessage(message: Uint8Array): TwcMessage {
         revision: r.u8(6),
         extended: r.u8(7),
       };
-    case FN.serial:
+    case REPLY_CODES.serialNumber:
       return { kind: 'serialNumber', sender, serial: r.text(4) };
-    case FN.start:
+    case REPLY_CODES.startAck:
       return { kind: 'startAck', sender };
-    case FN.stop:
+    case REPLY_CODES.stopAck:
       return { kind: 'stopAck', sender };
     default: {
-      const part = VIN_PARTS.get(fn);
+      const part = vinPartOfCode(fn);
       return part ? { kind: 'vinReply', part, sender, text: r.text(4) } : unknown;
     }
   }

@@ -1,32 +1,9 @@
 import { checksum } from './checksum';
-import {
-  CLASS_COMMAND,
-  CLASS_REQUEST,
-  CLASS_SLAVE,
-  FN,
-  FRAME_DELIMITER,
-  LENGTH_LONG,
-  LENGTH_V1,
-  LENGTH_V2,
-} from './constants';
+import { CLASS_SLAVE, FRAME_DELIMITER, LENGTH_LONG, LENGTH_V1, LENGTH_V2 } from './constants';
 import { escape } from './escaping';
-import type { ProtocolVersion, RequestKind, TwcMessage } from './messages';
+import type { ProtocolVersion, TwcMessage } from './messages';
 import { assertAllowed } from './refused';
-
-/** Class and function byte of each master request (docs/protocol.md §4.2). */
-export const REQUEST_CODES: Record<RequestKind, readonly [number, number]> = {
-  kwhRequest: [CLASS_REQUEST, FN.kwh],
-  vinRequest1: [CLASS_REQUEST, FN.vin1],
-  vinRequest2: [CLASS_REQUEST, FN.vin2],
-  vinRequest3: [CLASS_REQUEST, FN.vin3],
-  firmwareRequest: [CLASS_REQUEST, FN.firmware],
-  extFirmwareRequest: [CLASS_REQUEST, FN.extFirmware],
-  serialRequest: [CLASS_REQUEST, FN.serial],
-  startCharging: [CLASS_COMMAND, FN.start],
-  stopCharging: [CLASS_COMMAND, FN.stop],
-};
-
-export const VIN_REPLY_CODES = { 1: FN.vin1, 2: FN.vin2, 3: FN.vin3 } as const;
+import { MASTER_CODES, REPLY_CODES, REQUEST_CODES, VIN_PARTS } from './tables';
 
 const lengthOf = (version: ProtocolVersion): number => (version === 1 ? LENGTH_V1 : LENGTH_V2);
 
@@ -84,18 +61,17 @@ function build(msg: TwcMessage): Uint8Array {
   switch (msg.kind) {
     case 'masterLinkReady1':
     case 'masterLinkReady2': {
-      const [cls, fn] =
-        msg.kind === 'masterLinkReady1' ? [CLASS_COMMAND, FN.linkReady1] : [CLASS_REQUEST, FN.linkReady2];
+      const [cls, fn] = MASTER_CODES[msg.kind];
       return new MessageBuilder(LENGTH_V1, cls, fn).u16(2, msg.sender).u8(4, msg.sign).done();
     }
     case 'slaveLinkReady':
-      return new MessageBuilder(lengthOf(msg.version), CLASS_SLAVE, FN.linkReady2)
+      return new MessageBuilder(lengthOf(msg.version), CLASS_SLAVE, REPLY_CODES.slaveLinkReady)
         .u16(2, msg.sender)
         .u8(4, msg.sign)
         .u16(5, centiAmps(msg.maxAmps))
         .done();
     case 'masterHeartbeat':
-      return new MessageBuilder(lengthOf(msg.version), CLASS_REQUEST, FN.heartbeat)
+      return new MessageBuilder(lengthOf(msg.version), ...MASTER_CODES.masterHeartbeat)
         .u16(2, msg.sender)
         .u16(4, msg.receiver)
         .u8(6, msg.command)
@@ -103,7 +79,7 @@ function build(msg: TwcMessage): Uint8Array {
         .u8(9, msg.masterPluggedIn ? 1 : 0)
         .done();
     case 'slaveHeartbeat':
-      return new MessageBuilder(lengthOf(msg.version), CLASS_SLAVE, FN.heartbeat)
+      return new MessageBuilder(lengthOf(msg.version), CLASS_SLAVE, REPLY_CODES.slaveHeartbeat)
         .u16(2, msg.sender)
         .u16(4, msg.receiver)
         .u8(6, msg.state)
@@ -111,7 +87,7 @@ function build(msg: TwcMessage): Uint8Array {
         .u16(9, centiAmps(msg.actualAmps))
         .done();
     case 'kwhReport':
-      return new MessageBuilder(LENGTH_LONG, CLASS_SLAVE, FN.kwh)
+      return new MessageBuilder(LENGTH_LONG, CLASS_SLAVE, REPLY_CODES.kwhReport)
         .u16(2, msg.sender)
         .u32(4, msg.lifetimeKwh)
         .u16(8, msg.voltsPhaseA)
@@ -122,12 +98,12 @@ function build(msg: TwcMessage): Uint8Array {
         .u8(16, msg.ampsPhaseC * 2)
         .done();
     case 'vinReply':
-      return new MessageBuilder(LENGTH_LONG, CLASS_SLAVE, VIN_REPLY_CODES[msg.part])
+      return new MessageBuilder(LENGTH_LONG, CLASS_SLAVE, VIN_PARTS[msg.part].fn)
         .u16(2, msg.sender)
         .ascii(4, msg.text)
         .done();
     case 'firmwareVersion':
-      return new MessageBuilder(LENGTH_V2, CLASS_SLAVE, FN.extFirmware)
+      return new MessageBuilder(LENGTH_V2, CLASS_SLAVE, REPLY_CODES.firmwareVersion)
         .u16(2, msg.sender)
         .u8(4, msg.major)
         .u8(5, msg.minor)
@@ -135,15 +111,13 @@ function build(msg: TwcMessage): Uint8Array {
         .u8(7, msg.extended)
         .done();
     case 'serialNumber':
-      return new MessageBuilder(LENGTH_LONG, CLASS_SLAVE, FN.serial)
+      return new MessageBuilder(LENGTH_LONG, CLASS_SLAVE, REPLY_CODES.serialNumber)
         .u16(2, msg.sender)
         .ascii(4, msg.serial)
         .done();
     case 'startAck':
     case 'stopAck':
-      return new MessageBuilder(LENGTH_V2, CLASS_SLAVE, msg.kind === 'startAck' ? FN.start : FN.stop)
-        .u16(2, msg.sender)
-        .done();
+      return new MessageBuilder(LENGTH_V2, CLASS_SLAVE, REPLY_CODES[msg.kind]).u16(2, msg.sender).done();
     case 'unknown':
       return Uint8Array.from(msg.bytes);
     default: {

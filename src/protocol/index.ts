@@ -1,5 +1,7 @@
 export * from './messages';
 export * from './constants';
+export * from './tables';
+export { formatTwcId, isTwcId, parseTwcId } from './twcid';
 export { checksum, hasValidChecksum } from './checksum';
 export { escape } from './escaping';
 export { formatHex, parseHex } from './hex';

@@ -25,16 +25,6 @@ export const SlaveState = {
   AdjustDone: 0x0a,
 } as const;
 
-/**
- * Master heartbeat command byte (docs/protocol.md §4.4). Only these three are ever encoded (docs/protocol.md
- * §4.6).
- */
-export const HeartbeatCommand = {
-  KeepAlive: 0x00,
-  SetLimitV1: 0x05,
-  SetLimitV2: 0x09,
-} as const;
-
 export interface MasterLinkReady {
   kind: 'masterLinkReady1' | 'masterLinkReady2';
   sender: TwcId;

@@ -1,6 +1,7 @@
 import { checksum } from '../protocol/checksum';
-import { CLASS_SLAVE, FN, LENGTH_LONG } from '../protocol/constants';
+import { CLASS_SLAVE, LENGTH_LONG } from '../protocol/constants';
 import type { ProtocolVersion, TwcId, TwcMessage } from '../protocol/messages';
+import { VIN_PARTS } from '../protocol/tables';
 
 /** Largest value a 16-bit amps field can carry (0xFFFF hundredths). */
 const MAX_AMPS_FIELD = 655.35;
@@ -12,14 +13,13 @@ const pick = <T>(random: () => number, items: readonly T[]): T => items[Math.flo
 
 /** A VIN part (FD EE / EF / F1) carrying control bytes; built by hand since the encoder keeps text ASCII. */
 function vinWithControlBytes(random: () => number, sender: TwcId): TwcMessage {
-  const part = pick(random, [1, 2, 3] as const);
+  const { fn, from, to } = VIN_PARTS[pick(random, [1, 2, 3] as const)];
   const bytes = new Uint8Array(LENGTH_LONG);
   bytes[0] = CLASS_SLAVE;
-  bytes[1] = part === 1 ? FN.vin1 : part === 2 ? FN.vin2 : FN.vin3;
+  bytes[1] = fn;
   bytes[2] = sender >> 8;
   bytes[3] = sender & 0xff;
-  const length = part === 3 ? 3 : 7;
-  for (let i = 0; i < length; i++) {
+  for (let i = 0; i < to - from; i++) {
     bytes[4 + i] = i === 0 || random() < 0.5 ? pick(random, NOT_VIN_BYTES) : 0x41 + Math.floor(random() * 26);
   }
   bytes[LENGTH_LONG - 1] = checksum(bytes.subarray(0, LENGTH_LONG - 1));

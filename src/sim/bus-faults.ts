@@ -1,8 +1,9 @@
 import type { Clock, TimerHandle } from '../clock';
-import { HeartbeatCommand, type TwcId, type TwcMessage } from '../protocol/messages';
+import type { TwcId, TwcMessage } from '../protocol/messages';
+import { HeartbeatCommand, LINE_BYTES_PER_SECOND } from '../protocol/tables';
+import { isTwcId } from '../protocol/twcid';
 import { absurdMessage } from './absurd';
 import type { SimulatedSlave } from './slave';
-import { LINE_BYTES_PER_SECOND } from './wire';
 
 /** FD E2 link-ready frames from devices that are not there: random IDs, or a fixed list of fake IDs. */
 export interface LinkReadyFlood {
@@ -67,9 +68,6 @@ function checkRate(rate: number, what: string, max: number): void {
     throw new RangeError(`${what} must be a number above 0 and at most ${max}, not ${rate}`);
   }
 }
-
-const isTwcId = (id: unknown): boolean =>
-  Number.isInteger(id) && (id as number) >= 0 && (id as number) <= 0xffff;
 
 /** Throws a RangeError naming the first bad value. */
 export function checkBusFaults(faults: BusFaults): void {

@@ -1,10 +1,10 @@
 import { parseArgs } from 'node:util';
 import type { ProtocolVersion, TwcId } from '../protocol/messages';
+import { LINE_BYTES_PER_SECOND } from '../protocol/tables';
+import { formatTwcId } from '../protocol/twcid';
 import type { BusFaults } from './bus-faults';
 import type { SlaveFaults } from './faults';
 import { parseAmps, parseId, SimSpecError, specsFromArgs } from './spec';
-import { formatTwcId } from './twc-id';
-import { LINE_BYTES_PER_SECOND } from './wire';
 
 export const USAGE = `Usage: twc-sim --device PATH --slave ID:AMPS [--slave ID:AMPS ...] [--car ID:AMPS ...]
                [--protocol 1|2] [--verbose] [fault options] [--seed N]

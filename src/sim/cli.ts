@@ -2,14 +2,16 @@ import { SerialPort } from 'serialport';
 import { SystemClock } from '../clock';
 import { formatHex } from '../protocol';
 import type { TwcMessage } from '../protocol/messages';
+import { formatTwcId } from '../protocol/twcid';
+import { SERIAL_LINE } from '../transport/line-settings';
 import { SimulatedBus } from './bus';
 import type { BusFaults } from './bus-faults';
 import { parseCliArgs, USAGE, type SimConfig, type SimUnit } from './cli-args';
 import { seededRandom } from './random';
 import { SimSpecError, simulatedVin } from './spec';
-import { formatTwcId } from './twc-id';
 
-function describe(msg: TwcMessage): string {
+/** One frame as --verbose prints it, TWCIDs in their four-digit form. */
+export function describeMessage(msg: TwcMessage): string {
   const { kind, ...fields } = msg;
   if (msg.kind === 'unknown') return `unknown ${formatHex(msg.bytes)}`;
   const ids = (key: string, value: unknown) =>
@@ -17,13 +19,15 @@ function describe(msg: TwcMessage): string {
   return `${kind} ${JSON.stringify(fields, ids)}`;
 }
 
-function describeUnit(u: SimUnit): string {
+/** One unit as the start-up line lists it. */
+export function describeUnit(u: SimUnit): string {
   const faults = Object.entries(u.faults).map(([k, v]) => (v === true ? k : `${k} ${v}`));
   const extras = [...(u.carAmps ? [`car ${u.carAmps} A`] : []), ...faults];
   return `${formatTwcId(u.id)}${u.duplicate ? ' duplicate' : ''} (${u.maxAmps} A${extras.map((e) => `, ${e}`).join('')})`;
 }
 
-function describeBus(bus: BusFaults): string[] {
+/** The bus faults as the start-up line lists them. */
+export function describeBus(bus: BusFaults): string[] {
   const { linkReadyFlood: flood, noise, absurdFrames, secondMaster } = bus;
   return [
     ...(flood
@@ -74,20 +78,13 @@ export function main(argv: string[]): void {
   }
   const bus = busFor(config);
   const { device, version } = config;
-  const port = new SerialPort({
-    path: device,
-    baudRate: 9600,
-    dataBits: 8,
-    parity: 'none',
-    stopBits: 1,
-    autoOpen: false,
-  });
+  const port = new SerialPort({ ...SERIAL_LINE, path: device, autoOpen: false });
   const log = (line: string): void => {
     if (config.verbose) console.log(`${new Date().toISOString()} ${line}`);
   };
-  bus.on('received', (m) => log(`rx ${describe(m)}`));
-  bus.on('sent', (m) => log(`tx ${describe(m)}`));
-  bus.on('injected', (m, fault) => log(`tx ${fault} ${describe(m)}`));
+  bus.on('received', (m) => log(`rx ${describeMessage(m)}`));
+  bus.on('sent', (m) => log(`tx ${describeMessage(m)}`));
+  bus.on('injected', (m, fault) => log(`tx ${fault} ${describeMessage(m)}`));
   bus.on('data', (frame) => port.write(Buffer.from(frame)));
   port.on('data', (chunk: Buffer) => bus.write(chunk));
   port.on('error', (err) => {

@@ -12,5 +12,5 @@ export {
 } from './bus-faults';
 export { seededRandom } from './random';
 export { parseSlaveSpecs, specsFromArgs, simulatedVin, SimSpecError, type SlaveSpec } from './spec';
-export { formatTwcId } from './twc-id';
+export { formatTwcId } from '../protocol/twcid';
 export { vinCheckDigit } from './vin';

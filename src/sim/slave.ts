@@ -1,14 +1,14 @@
 import {
-  HeartbeatCommand,
   SlaveState,
   type MasterHeartbeat,
   type ProtocolVersion,
   type TwcId,
   type TwcMessage,
 } from '../protocol/messages';
+import { HEARTBEAT_ERROR_COMMAND, HeartbeatCommand, vinPartOfRequest, vinPartText } from '../protocol/tables';
+import { formatTwcId } from '../protocol/twcid';
 import { SimulatedCar, type CarOptions } from './car';
 import { checkSlaveFaults, GrantEcho, missed, withDoubles, type SlaveFaults } from './faults';
-import { formatTwcId } from './twc-id';
 
 export interface SimulatedSlaveOptions {
   id: TwcId;
@@ -180,16 +180,8 @@ export class SimulatedSlave {
       case 'vinRequest1':
       case 'vinRequest2':
       case 'vinRequest3': {
-        const part = msg.kind === 'vinRequest1' ? 1 : msg.kind === 'vinRequest2' ? 2 : 3;
-        const vin = this.car?.vin ?? '';
-        return [
-          {
-            kind: 'vinReply',
-            part,
-            sender: this.id,
-            text: vin.slice((part - 1) * 7, part === 3 ? 17 : part * 7),
-          },
-        ];
+        const part = vinPartOfRequest(msg.kind)!;
+        return [{ kind: 'vinReply', part, sender: this.id, text: vinPartText(this.car?.vin ?? '', part) }];
       }
       case 'extFirmwareRequest':
         return [{ kind: 'firmwareVersion', sender: this.id, ...FIRMWARE }];
@@ -239,7 +231,7 @@ export class SimulatedSlave {
   private onHeartbeat(msg: MasterHeartbeat, now: number): TwcMessage[] {
     this.masterSeenAt = now;
     this.linkReady2Seen = 0;
-    if (msg.command === 0x02) {
+    if (msg.command === HEARTBEAT_ERROR_COMMAND) {
       this.errored = true;
       return [this.heartbeatReply(msg.sender, SlaveState.Error)];
     }

@@ -1,5 +1,5 @@
 import type { TwcId } from '../protocol/messages';
-import { formatTwcId } from './twc-id';
+import { formatTwcId, parseTwcId } from '../protocol/twcid';
 
 export { simulatedVin } from './vin';
 
@@ -15,10 +15,11 @@ export class SimSpecError extends Error {
 }
 
 export function parseId(text: string, where: string): TwcId {
-  if (!/^[0-9a-fA-F]{4}$/.test(text)) {
+  const id = parseTwcId(text);
+  if (id === undefined) {
     throw new SimSpecError(`${where}: "${text}" is not a TWCID (four hexadecimal digits, e.g. 4142)`);
   }
-  return parseInt(text, 16);
+  return id;
 }
 
 export function parseAmps(text: string, where: string, min: number): number {
@@ -69,7 +70,7 @@ export function specsFromArgs(slaves: string[], cars: string[]): SlaveSpec[] {
     if (fields.length !== 2) throw new SimSpecError(`--car ${c}: expected ID:AMPS, e.g. 4142:32`);
     const id = parseId(fields[0], `--car ${c}`);
     const slave = specs.find((s) => s.id === id);
-    if (!slave) throw new SimSpecError(`--car ${c}: no --slave with ID ${fields[0]}`);
+    if (!slave) throw new SimSpecError(`--car ${c}: no --slave with ID ${formatTwcId(id)}`);
     slave.carAmps = parseAmps(fields[1], `--car ${c}`, 1);
   }
   return specs;

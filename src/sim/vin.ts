@@ -1,5 +1,5 @@
 import type { TwcId } from '../protocol/messages';
-import { formatTwcId } from './twc-id';
+import { formatTwcId } from '../protocol/twcid';
 
 /** ISO 3779 / North American check-digit weights per position; position 9 is the check digit itself. */
 const WEIGHTS = [8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2];

@@ -1,9 +1,5 @@
 import type { Clock, TimerHandle } from '../clock';
-
-/** One byte on a 9600 baud 8N1 line: start bit, 8 data bits, stop bit. */
-export const BYTE_MS = 10 / 9.6;
-/** The most bytes a 9600 baud 8N1 line can carry in a second. */
-export const LINE_BYTES_PER_SECOND = 960;
+import { BYTE_MS } from '../protocol/tables';
 
 /** Noise waiting for a gap is capped: a line already full of frames cannot carry more noise. */
 const NOISE_BACKLOG = 64;

@@ -1,5 +1,6 @@
 import { SerialPort } from 'serialport';
 import type { Clock } from '../clock';
+import { SERIAL_LINE } from './line-settings';
 import {
   ReconnectingTransport,
   errorText,
@@ -23,18 +24,16 @@ export class SerialTransport extends ReconnectingTransport {
   constructor(options: SerialTransportOptions, clock: Clock) {
     super(clock, options);
     this.path = options.path;
-    this.baudRate = options.baudRate ?? 9600;
+    this.baudRate = options.baudRate ?? SERIAL_LINE.baudRate;
     this.description = `${this.path} @ ${this.baudRate}`;
   }
 
   protected connect(callbacks: ConnectionCallbacks): Promise<Connection> {
     return new Promise((resolve, reject) => {
       const port = new SerialPort({
+        ...SERIAL_LINE,
         path: this.path,
         baudRate: this.baudRate,
-        dataBits: 8,
-        parity: 'none',
-        stopBits: 1,
         autoOpen: false,
       });
       let opened = false;

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { parseSlaveSpecs, SimSpecError, specsFromArgs } from '../../../src/sim/spec';
-import { formatTwcId } from '../../../src/sim/twc-id';
 
 describe('simulated slave specs', () => {
   it('reads the compact form of the config node', () => {
@@ -34,8 +33,4 @@ describe('simulated slave specs', () => {
       assert.throws(f, (e: unknown) => e instanceof SimSpecError && message.test(e.message));
     });
   }
-
-  it('prints every TWCID as four upper-case hex digits', () => {
-    assert.deepEqual([0x41, 0, 0xabcd, 0x0a0b].map(formatTwcId), ['0041', '0000', 'ABCD', '0A0B']);
-  });
 });
