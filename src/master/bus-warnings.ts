@@ -1,7 +1,7 @@
 import type { TwcId } from '../protocol/messages';
 import type { MasterConfig } from './config';
 import type { SlaveRecord } from './slave-record';
-import { formatTwcId } from './twcid';
+import { formatTwcId } from '../protocol/twcid';
 import type { BusAlert, MasterWarning } from './types';
 
 /** How long a unit may leave a lower limit unconfirmed before we say so. */

@@ -14,7 +14,7 @@ import { offerForHeartbeat } from './offers';
 import { nextQuery, nextQueryDueAt, type Query } from './queries';
 import type { SlaveRecord, SlaveSnapshot } from './slave-record';
 import { SlaveRegistry } from './slave-registry';
-import { formatTwcId } from './twcid';
+import { formatTwcId } from '../protocol/twcid';
 import { totalsOf, type BusAlert, type MasterSnapshot } from './types';
 
 export interface MasterOptions {

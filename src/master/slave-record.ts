@@ -6,7 +6,7 @@ import {
   type TwcId,
 } from '../protocol/messages';
 import type { MasterConfig } from './config';
-import { formatTwcId } from './twcid';
+import { formatTwcId } from '../protocol/twcid';
 import { WireLimit } from './wire-limit';
 
 /** What the views see of one slave; plain data, safe to hand out. */

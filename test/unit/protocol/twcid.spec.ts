@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { ManualClock } from '../../../src/clock';
 import { parseTargetTwc } from '../../../src/api/requests';
 import { TwcMaster } from '../../../src/master/engine';
-import * as masterTwcId from '../../../src/master/twcid';
 import { parseMasterSettings, SettingsError } from '../../../src/bus/settings';
 import { formatTwcId, isTwcId, parseTwcId, type TwcMessage } from '../../../src/protocol';
 import * as sim from '../../../src/sim';
@@ -28,7 +27,6 @@ describe('TWCIDs (src/protocol/twcid.ts)', () => {
   });
 
   it('0x0041 is "0041" everywhere: master, simulator, its VINs, serial numbers and verbose output', () => {
-    assert.equal(masterTwcId.formatTwcId, formatTwcId, 'the master uses the one formatter');
     assert.equal(sim.formatTwcId, formatTwcId, 'the simulator exports the one formatter');
     const heartbeat: TwcMessage = {
       kind: 'masterHeartbeat',
