@@ -52,10 +52,6 @@ export class GreenHysteresis {
 
   constructor(private readonly options: HysteresisOptions) {}
 
-  get isCharging(): boolean {
-    return this.charging;
-  }
-
   amps(surplus: number, nowMs: number): number {
     const { minAmps, startDelayMs, stopDelayMs } = this.options;
     const enough = surplus >= minAmps;

@@ -19,6 +19,8 @@ const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'))
   devDependencies?: Record<string, string>;
   peerDependencies?: Record<string, string>;
   peerDependenciesMeta?: Record<string, { optional?: boolean }>;
+  main?: string;
+  bin?: Record<string, string>;
   'node-red': { version: string; nodes: Record<string, string> };
 };
 
@@ -92,6 +94,15 @@ describe('Flow Library checks (offline part of node-red-dev validate)', () => {
     const range = pkg.engines?.node ?? '';
     assert.ok(semver.satisfies(LATEST_NODE_RED_MIN_NODE, range));
     assert.ok(semver.satisfies('20.20.2', range));
+  });
+
+  it('every file package.json names exists after the build (main, bin, the node files)', () => {
+    const named = [
+      ...(pkg.main ? [pkg.main] : []),
+      ...Object.values(pkg.bin ?? {}),
+      ...Object.values(pkg['node-red'].nodes),
+    ];
+    for (const file of named) assert.ok(fs.existsSync(path.join(root, file)), `${file} exists`);
   });
 
   it('D01 at most 6 dependencies', () => {
