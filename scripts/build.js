@@ -6,6 +6,8 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
+// A module moved or deleted in src/ must not live on in dist/ (and so in the published package).
+fs.rmSync(path.join(root, 'dist'), { recursive: true, force: true });
 const tsc = spawnSync(
   process.execPath,
   [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
