@@ -98,7 +98,12 @@ export const HEARTBEAT_ERROR_COMMAND = 0x02;
 
 /** The bus line (docs/protocol.md §1): 9600 baud, 8N1, so ten bits a byte with the start and the stop bit. */
 export const BAUD_RATE = 9600;
-const BITS_PER_BYTE = 10;
+/**
+ * How a serial port must be opened to talk to Wall Connectors, at BAUD_RATE unless the user picked another
+ * rate. The master's serial transport and the simulator's command line both open their port with these.
+ */
+export const SERIAL_LINE = { baudRate: BAUD_RATE, dataBits: 8, parity: 'none', stopBits: 1 } as const;
+const BITS_PER_BYTE = 1 + SERIAL_LINE.dataBits + SERIAL_LINE.stopBits;
 /** How long one byte occupies the bus, in milliseconds (about 1.04). */
 export const BYTE_MS = (1000 * BITS_PER_BYTE) / BAUD_RATE;
 /** The most bytes the line can carry in a second. */

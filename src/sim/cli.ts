@@ -3,7 +3,7 @@ import { SystemClock } from '../clock';
 import { formatHex } from '../protocol';
 import type { TwcMessage } from '../protocol/messages';
 import { formatTwcId } from '../protocol/twcid';
-import { SERIAL_LINE } from '../transport/line-settings';
+import { SERIAL_LINE } from '../protocol/tables';
 import { SimulatedBus } from './bus';
 import type { BusFaults } from './bus-faults';
 import { parseCliArgs, USAGE, type SimConfig, type SimUnit } from './cli-args';

@@ -1,6 +1,6 @@
 import { SerialPort } from 'serialport';
 import type { Clock } from '../clock';
-import { SERIAL_LINE } from './line-settings';
+import { SERIAL_LINE } from '../protocol/tables';
 import {
   ReconnectingTransport,
   errorText,
