@@ -17,7 +17,13 @@ export function spikeAmpsFor(slave: SlaveRecord, config: MasterConfig): number {
  */
 export function withSpike(slave: SlaveRecord, target: number, now: number, config: MasterConfig): number {
   const spike = spikeAmpsFor(slave, config);
-  if (target <= 0 || spike <= 0 || target >= spike) {
+  if (
+    target <= 0 ||
+    // Redundant but kept to say that 0 turns the workaround off: past target <= 0, target >= spike holds too.
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent (`false`, `spike < 0`) — see above
+    spike <= 0 ||
+    target >= spike
+  ) {
     slave.spikeStartedAt = undefined;
     return target;
   }

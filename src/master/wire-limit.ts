@@ -40,6 +40,9 @@ export class WireLimit {
   /** A set-limit of `amps` went on the wire. */
   sent(amps: number): void {
     const before = this.inForceAmps;
+    // When amps is not below before, keeping before instead of 0 changes nothing: before ≤ amps = sentAmps
+    // bounds it under inForceAmps, and sentAmps changes only here, where higherAmps is set anew.
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent (`true`, `<=`) — see above
     this.higherAmps = amps < before ? before : 0;
     if (amps !== this.sentAmps) {
       this.confirmed = false;
@@ -70,6 +73,12 @@ export class WireLimit {
     this.confirmed = echo === this.sentAmps * 100;
     if (this.confirmed) this.higherAmps = 0;
     // A unit showing more than we sent obeys someone else's limit (another master, a run before ours).
-    else if (echo > this.sentAmps * 100) this.higherAmps = Math.max(this.higherAmps, Math.ceil(echo / 100));
+    else if (
+      // An echo equal to what we sent took the branch above, so `>=` here changes nothing.
+      // Stryker disable next-line EqualityOperator: equivalent (`>=`) — see above
+      echo >
+      this.sentAmps * 100
+    )
+      this.higherAmps = Math.max(this.higherAmps, Math.ceil(echo / 100));
   }
 }
