@@ -1,3 +1,4 @@
+import { NODE_FIELDS } from '../../src/bus/settings';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -93,6 +94,24 @@ describe('the Node-RED editor in headless Chromium', function () {
       document.querySelector('#node-config-input-wiringMaxAmpsPerTWC')?.classList.contains('input-error'),
     );
     await page.screenshot({ path: path.join(SHOTS, 'twc-master-dialog-invalid.png') });
+    // The dialog's ranges and defaults are the node parser's, exported by the runtime.
+    const fields = await page.evaluate(
+      () =>
+        (window as unknown as { RED: { settings: Record<string, unknown> } }).RED.settings.twcMasterFields,
+    );
+    assert.deepEqual(fields, JSON.parse(JSON.stringify(NODE_FIELDS)));
+    assert.equal(await page.locator('#node-config-input-minAmpsPerTWC').inputValue(), '12');
+    await page.fill('#node-config-input-wiringMaxAmpsPerTWC', '80');
+    await page.locator('#node-config-input-minAmpsPerTWC').click();
+    await page.waitForFunction(
+      () =>
+        !document.querySelector('#node-config-input-wiringMaxAmpsPerTWC')?.classList.contains('input-error'),
+    );
+    await page.fill('#node-config-input-wiringMaxAmpsPerTWC', '81');
+    await page.locator('#node-config-input-minAmpsPerTWC').click();
+    await page.waitForFunction(() =>
+      document.querySelector('#node-config-input-wiringMaxAmpsPerTWC')?.classList.contains('input-error'),
+    );
     // Simulator rows appear for the simulator and the serial rows go.
     await page.selectOption('#node-config-input-transport', 'simulator');
     assert.equal(await page.locator('#node-config-input-simulatedSlaves').isVisible(), true);
