@@ -3,9 +3,9 @@ import { ManualClock } from '../../../src/clock';
 import type { MasterConfig } from '../../../src/master/config';
 import { TwcMaster, UnknownSlaveError } from '../../../src/master/engine';
 import { checksum, encodeFrame, escape, parseHex } from '../../../src/protocol';
-import type { MasterHeartbeat, TwcMessage } from '../../../src/protocol/messages';
+import type { KwhReport, MasterHeartbeat, SlaveHeartbeat, TwcMessage } from '../../../src/protocol/messages';
 import { FakeTransport } from '../../support/fake-transport';
-import { scriptedMaster, type Sent } from './scripted-slaves';
+import { distinctLimitsMaster, type Sent } from './scripted-slaves';
 
 const A = 0x4142;
 const C = 0x5152;
@@ -13,17 +13,32 @@ const Z = 0x6162;
 /** One byte on the wire at 9600 baud, 8N1: a start bit, 8 data bits, a stop bit. */
 const BYTE_MS = (10 / 9600) * 1000;
 const WINDOW_MS = 200;
+/** A heartbeat reply from a unit nobody asked. */
+const UNASKED_REPLY: SlaveHeartbeat = {
+  kind: 'slaveHeartbeat',
+  sender: Z,
+  receiver: 0x7777,
+  state: 0,
+  limitAmps: 0,
+  actualAmps: 0,
+  version: 2,
+};
+/** A kWh report from A: a frame the engine counts but does not wait for. */
+const KWH_FROM_A: KwhReport = {
+  kind: 'kwhReport',
+  sender: A,
+  lifetimeKwh: 1,
+  voltsPhaseA: 1,
+  voltsPhaseB: 0,
+  voltsPhaseC: 0,
+  ampsPhaseA: 0,
+  ampsPhaseB: 0,
+  ampsPhaseC: 0,
+};
 
 /** Wiring total 50, per unit 40, minimum 12: limits that tell each other apart. */
 function setup(config: Partial<MasterConfig> = {}) {
-  const rig = scriptedMaster({
-    wiringMaxAmpsAllTWCs: 50,
-    wiringMaxAmpsPerTWC: 40,
-    minAmpsPerTWC: 12,
-    spikeAmpsToCancel6ALimit: 0,
-    replyTimeoutMs: WINDOW_MS,
-    ...config,
-  });
+  const rig = distinctLimitsMaster({ replyTimeoutMs: WINDOW_MS, ...config });
   return rig;
 }
 
@@ -135,26 +150,8 @@ describe('the bus turn (BusLine): reply windows, gaps and counters', () => {
       hbAt.push(rig.clock.now());
       rig.clock.setTimeout(() => {
         // A kWh report from A, and a heartbeat reply from a unit nobody asked, while A's answer is due.
-        rig.bus.send({
-          kind: 'kwhReport',
-          sender: A,
-          lifetimeKwh: 1,
-          voltsPhaseA: 1,
-          voltsPhaseB: 0,
-          voltsPhaseC: 0,
-          ampsPhaseA: 0,
-          ampsPhaseB: 0,
-          ampsPhaseC: 0,
-        });
-        rig.bus.send({
-          kind: 'slaveHeartbeat',
-          sender: Z,
-          receiver: 0x7777,
-          state: 0,
-          limitAmps: 0,
-          actualAmps: 0,
-          version: 2,
-        });
+        rig.bus.send(KWH_FROM_A);
+        rig.bus.send(UNASKED_REPLY);
       }, 40);
     };
     rig.bus.linkReady(C);
@@ -178,19 +175,7 @@ describe('the bus turn (BusLine): reply windows, gaps and counters', () => {
     rig.bus.onFrame = (m) => {
       if (m.kind !== 'masterHeartbeat' || m.receiver !== C) return;
       probeAt.push(rig.clock.now());
-      rig.clock.setTimeout(
-        () =>
-          rig.bus.send({
-            kind: 'slaveHeartbeat',
-            sender: Z,
-            receiver: 0x7777,
-            state: 0,
-            limitAmps: 0,
-            actualAmps: 0,
-            version: 2,
-          }),
-        40,
-      );
+      rig.clock.setTimeout(() => rig.bus.send(UNASKED_REPLY), 40);
     };
     rig.bus.linkReady(C);
     rig.clock.advance(3000);
@@ -278,19 +263,7 @@ describe('the bus turn (BusLine): reply windows, gaps and counters', () => {
     const unknown = Uint8Array.from([0xc0, ...escape(Uint8Array.from([...body, checksum(body)])), 0xc0]);
     transport.receive(unknown);
     transport.receive(unknown);
-    transport.receive(
-      encodeFrame({
-        kind: 'kwhReport',
-        sender: A,
-        lifetimeKwh: 1,
-        voltsPhaseA: 1,
-        voltsPhaseB: 0,
-        voltsPhaseC: 0,
-        ampsPhaseA: 0,
-        ampsPhaseB: 0,
-        ampsPhaseC: 0,
-      }),
-    );
+    transport.receive(encodeFrame(KWH_FROM_A));
     assert.equal(master.busStats().unknownMessages, 2);
     assert.equal(master.busStats().framesIn, 3);
   });
@@ -303,19 +276,7 @@ describe('the bus turn (BusLine): reply windows, gaps and counters', () => {
     master.on('rx', (m) => heard.push(m.kind));
     master.start();
     master.start();
-    transport.receive(
-      encodeFrame({
-        kind: 'kwhReport',
-        sender: A,
-        lifetimeKwh: 1,
-        voltsPhaseA: 1,
-        voltsPhaseB: 0,
-        voltsPhaseC: 0,
-        ampsPhaseA: 0,
-        ampsPhaseB: 0,
-        ampsPhaseC: 0,
-      }),
-    );
+    transport.receive(encodeFrame(KWH_FROM_A));
     assert.deepEqual(heard, ['kwhReport']);
     assert.equal(master.busStats().framesIn, 1);
   });

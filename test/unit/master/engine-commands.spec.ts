@@ -1,18 +1,12 @@
 import assert from 'node:assert/strict';
-import { scriptedMaster } from './scripted-slaves';
+import { distinctLimitsMaster, scriptedMaster } from './scripted-slaves';
 
 const A = 0x4142;
 const B = 0x4243;
 
 /** Wiring 50 total, 40 per unit, minimum 12; two units with cars that want power. */
 function twoCharging(config = {}) {
-  const rig = scriptedMaster({
-    wiringMaxAmpsAllTWCs: 50,
-    wiringMaxAmpsPerTWC: 40,
-    minAmpsPerTWC: 12,
-    spikeAmpsToCancel6ALimit: 0,
-    ...config,
-  });
+  const rig = distinctLimitsMaster(config);
   rig.master.setAvailableAmps(30);
   rig.master.start();
   rig.clock.advance(1100);

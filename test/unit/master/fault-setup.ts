@@ -1,6 +1,6 @@
 import type { MasterConfig } from '../../../src/master/config';
 import type { MasterWarning } from '../../../src/master/types';
-import { scriptedMaster, type ScriptedSlave } from './scripted-slaves';
+import { distinctLimitsMaster, type ScriptedSlave } from './scripted-slaves';
 
 // One setup for bus-faults-replies.spec.ts and bus-faults-traffic.spec.ts: the same wiring, the same
 // breach check after every master frame.
@@ -10,13 +10,7 @@ export const B = 0x4243;
 
 /** Wiring that tells the limits apart: total 50, per unit 40, minimum 12. */
 export function setup(config: Partial<MasterConfig> = {}) {
-  const { clock, transport, bus, master } = scriptedMaster({
-    wiringMaxAmpsAllTWCs: 50,
-    wiringMaxAmpsPerTWC: 40,
-    minAmpsPerTWC: 12,
-    spikeAmpsToCancel6ALimit: 0,
-    ...config,
-  });
+  const { clock, transport, bus, master } = distinctLimitsMaster(config);
   const warnings: MasterWarning[] = [];
   master.on('warning', (w) => warnings.push(w));
   // What the units really obey, summed after every master frame; asserted after the run.

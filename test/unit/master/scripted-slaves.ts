@@ -142,3 +142,15 @@ export function scriptedMaster(config: Partial<MasterConfig>, start = 1000) {
   const master = new TwcMaster({ transport, clock, config });
   return { clock, transport, bus, master };
 }
+
+/** Wiring that tells the limits apart — total 50, per unit 40, minimum 12 — with the spike off. */
+export const DISTINCT_LIMITS: Partial<MasterConfig> = {
+  wiringMaxAmpsAllTWCs: 50,
+  wiringMaxAmpsPerTWC: 40,
+  minAmpsPerTWC: 12,
+  spikeAmpsToCancel6ALimit: 0,
+};
+
+/** scriptedMaster() on DISTINCT_LIMITS, with `config` over them. */
+export const distinctLimitsMaster = (config: Partial<MasterConfig> = {}) =>
+  scriptedMaster({ ...DISTINCT_LIMITS, ...config });

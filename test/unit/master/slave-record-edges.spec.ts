@@ -1,19 +1,10 @@
 import assert from 'node:assert/strict';
 import { resolveMasterConfig } from '../../../src/master/config';
 import { SlaveRecord } from '../../../src/master/slave-record';
-import type { SlaveHeartbeat } from '../../../src/protocol/messages';
+import { hb } from './slave-frames';
 
 const config = resolveMasterConfig({ wiringMaxAmpsAllTWCs: 50, wiringMaxAmpsPerTWC: 40, minAmpsPerTWC: 5 });
 const vinConfig = resolveMasterConfig({ vinRetryIntervalMs: 5000, vinMaxAttempts: 3 });
-const hb = (state: number, limitAmps: number, actualAmps: number): SlaveHeartbeat => ({
-  kind: 'slaveHeartbeat',
-  sender: 0x4142,
-  receiver: 0x7777,
-  state,
-  limitAmps,
-  actualAmps,
-  version: 2,
-});
 
 /** Asks for and answers the three VIN parts at `at`, `at`+1, `at`+2. */
 function collectVin(s: SlaveRecord, parts: [string, string, string], at: number): string | undefined {

@@ -2,18 +2,10 @@ import assert from 'node:assert/strict';
 import { resolveMasterConfig } from '../../../src/master/config';
 import { SlaveRecord } from '../../../src/master/slave-record';
 import { spikeAmpsFor, withSpike } from '../../../src/master/spike';
-import type { KwhReport, SlaveHeartbeat } from '../../../src/protocol/messages';
+import type { KwhReport } from '../../../src/protocol/messages';
+import { hb } from './slave-frames';
 
 const config = resolveMasterConfig({ wiringMaxAmpsAllTWCs: 50, wiringMaxAmpsPerTWC: 40, minAmpsPerTWC: 5 });
-const hb = (state: number, limitAmps: number, actualAmps: number): SlaveHeartbeat => ({
-  kind: 'slaveHeartbeat',
-  sender: 0x4142,
-  receiver: 0x7777,
-  state,
-  limitAmps,
-  actualAmps,
-  version: 2,
-});
 const kwh = (a: number, b: number, c: number): KwhReport => ({
   kind: 'kwhReport',
   sender: 0x4142,
