@@ -8,6 +8,7 @@ import {
   type InstallationSettings,
 } from '../../../src/api';
 import type { SlaveSnapshot } from '../../../src/master/slave-record';
+import { slaveSnapshot as slave } from '../../support/slave-snapshot';
 import { totalsOf, type MasterSnapshot } from '../../../src/master/types';
 import { DEFAULT_POLICY_SETTINGS } from '../../../src/policy/settings';
 
@@ -27,38 +28,6 @@ const install: InstallationSettings = {
   httpEnabled: true,
   listenPort: 8080,
 };
-
-function slave(id: string, extra: Partial<SlaveSnapshot> = {}): SlaveSnapshot {
-  return {
-    id: parseInt(id, 16),
-    TWCID: id,
-    version: 2,
-    sign: 0x2a,
-    state: 0,
-    maxAmps: 80,
-    minAmps: 12,
-    capAmps: 32,
-    reportedAmpsMax: 0,
-    reportedAmpsActual: 0,
-    lastAmpsOffered: 0,
-    lastAmpsSent: 0,
-    carConnected: false,
-    charging: false,
-    chargingStopped: false,
-    secondsSinceLastHeartbeat: 0.4,
-    lifetimekWh: 0,
-    voltsPhaseA: 0,
-    voltsPhaseB: 0,
-    voltsPhaseC: 0,
-    currentVIN: '',
-    lastVIN: '',
-    firmwareVersion: '',
-    heartbeatsSent: 1,
-    repliesReceived: 1,
-    duplicateId: false,
-    ...extra,
-  };
-}
 
 function snapshot(slaves: SlaveSnapshot[]): MasterSnapshot {
   return {

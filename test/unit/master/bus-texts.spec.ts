@@ -3,38 +3,9 @@ import { busWarnings } from '../../../src/master/bus-warnings';
 import { totalsOf } from '../../../src/master/types';
 import { WarningThrottle } from '../../../src/master/warning-throttle';
 import type { SlaveSnapshot } from '../../../src/master/slave-record';
+import { slaveSnapshot } from '../../support/slave-snapshot';
 
-function unit(over: Partial<SlaveSnapshot>): SlaveSnapshot {
-  return {
-    id: 0x4142,
-    TWCID: '4142',
-    version: 2,
-    sign: 0,
-    state: 0,
-    maxAmps: 32,
-    minAmps: 6,
-    capAmps: 32,
-    reportedAmpsMax: 0,
-    reportedAmpsActual: 0,
-    lastAmpsOffered: 0,
-    lastAmpsSent: 0,
-    carConnected: false,
-    charging: false,
-    chargingStopped: false,
-    secondsSinceLastHeartbeat: 0,
-    lifetimekWh: 0,
-    voltsPhaseA: 0,
-    voltsPhaseB: 0,
-    voltsPhaseC: 0,
-    currentVIN: '',
-    lastVIN: '',
-    firmwareVersion: '',
-    heartbeatsSent: 0,
-    repliesReceived: 0,
-    duplicateId: false,
-    ...over,
-  };
-}
+const unit = (over: Partial<SlaveSnapshot>): SlaveSnapshot => slaveSnapshot('4142', over);
 
 describe('bus totals, warning texts and their throttle', () => {
   it('totals count cars connected and charging separately, and keep actual amps to the centiamp', () => {
