@@ -1,5 +1,6 @@
 import type { InstallationSettings } from '../api/installation';
 import { CONFIG_RANGES, DEFAULT_MASTER_CONFIG, type MasterConfig, type Range } from '../master/config';
+import { OriginListError, parseAllowedOrigins } from '../http/origin';
 import { formatTwcId, parseTwcId } from '../protocol/twcid';
 import { parseSlaveSpecs, SimSpecError, type SlaveSpec } from '../sim/spec';
 
@@ -22,6 +23,7 @@ export interface MasterNodeProps {
   listenPort?: unknown;
   cancelStopsCharging?: unknown;
   listenHost?: string;
+  allowedOrigins?: string;
 }
 
 /** The validated settings: what the API views show (InstallationSettings), plus what only the node uses. */
@@ -30,6 +32,8 @@ export interface MasterSettings extends InstallationSettings {
   cancelStopsCharging: boolean;
   /** Address of the dedicated listener; empty for every interface, like TWCManager. */
   listenHost: string | undefined;
+  /** Other sites whose pages may change settings through the API (src/http/origin.ts). */
+  allowedOrigins: string[];
   engine: Partial<MasterConfig>;
 }
 
@@ -113,6 +117,13 @@ export function parseMasterSettings(props: MasterNodeProps): MasterSettings {
     );
   }
   const httpEnabled = props.httpEnabled === true || props.httpEnabled === 'true';
+  let allowedOrigins: string[];
+  try {
+    allowedOrigins = parseAllowedOrigins(props.allowedOrigins ?? '');
+  } catch (err) {
+    if (err instanceof OriginListError) throw new SettingsError(`allowedOrigins: ${err.message}`);
+    throw err;
+  }
   return {
     transport,
     serialPort,
@@ -132,6 +143,7 @@ export function parseMasterSettings(props: MasterNodeProps): MasterSettings {
     listenPort: whole('listenPort', props.listenPort),
     cancelStopsCharging: props.cancelStopsCharging === true || props.cancelStopsCharging === 'true',
     listenHost: (props.listenHost ?? '').trim() || undefined,
+    allowedOrigins,
     engine: {
       fakeTWCID,
       wiringMaxAmpsAllTWCs,

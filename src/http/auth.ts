@@ -1,21 +1,37 @@
 import { compareSync } from 'bcryptjs';
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
 
 const digest = (s: string): Buffer => createHash('sha256').update(s, 'utf8').digest();
 
-/** The 401 reason wherever the API token is missing or wrong (both ports, every node). */
-export const BEARER_REQUIRED = 'a valid "Authorization: Bearer <token>" header is required';
+/**
+ * The API token's header of its own. `Authorization` may already carry Node-RED's basic-auth credentials,
+ * so a client behind both locks sends the token here (docs/api.md §1.6).
+ */
+export const TOKEN_HEADER = 'x-twc-token';
 
-/** `Authorization: Bearer <token>`, compared in constant time. */
-export function bearerMatches(header: string | undefined, token: string): boolean {
-  const m = /^Bearer\s+(.+)$/i.exec(header ?? '');
-  return !!m && timingSafeEqual(digest(m[1].trim()), digest(token));
+/** The 401 reason wherever the API token is missing or wrong (both ports, every node). */
+export const TOKEN_REQUIRED =
+  'a valid API token is required: send "X-TWC-Token: <token>" (or "Authorization: Bearer <token>")';
+
+const sameSecret = (given: string, token: string): boolean => timingSafeEqual(digest(given), digest(token));
+
+/** `X-TWC-Token: <token>` or `Authorization: Bearer <token>`, compared in constant time. */
+export function tokenPresented(headers: IncomingHttpHeaders, token: string): boolean {
+  const own = headers[TOKEN_HEADER];
+  if (typeof own === 'string' && own.trim() !== '' && sameSecret(own.trim(), token)) return true;
+  const m = /^Bearer\s+(.+)$/i.exec(headers.authorization ?? '');
+  return !!m && sameSecret(m[1].trim(), token);
 }
 
 /** Node-RED's httpNodeAuth `{user, pass}`: pass is a bcrypt hash, or an MD5 hex digest on old installs. */
 export interface BasicCredentials {
   user: string;
   pass: string;
+}
+
+export function isBasicCredentials(v: unknown): v is BasicCredentials {
+  return !!v && typeof v === 'object' && 'user' in v && 'pass' in v;
 }
 
 /** A checker for `Authorization: Basic …` against httpNodeAuth, with the last good password cached as Node-RED does. */

@@ -1,9 +1,10 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import type { Node, NodeAPI } from 'node-red';
 import type { ChargeHistory } from '../history/charge-history';
 import type { TwcMaster } from '../master/engine';
 import type { ChargePolicy } from '../policy/charge-policy';
 import type { CommandTarget } from '../api/commands';
-import { bearerMatches } from '../http/auth';
+import { tokenPresented } from '../http/auth';
 import type { MasterSettings } from '../bus/settings';
 
 /** What status and command nodes hold a reference to: one engine per bus, never a copy. */
@@ -43,7 +44,7 @@ export function commandTarget(master: TwcMasterNode): CommandTarget {
 
 /** A message as an http-in node makes it (any other message works too: it has no `req`). */
 type HttpMsg = object & {
-  req?: { headers?: Record<string, string | string[] | undefined> };
+  req?: { headers?: IncomingHttpHeaders };
   res?: unknown;
 };
 
@@ -52,8 +53,7 @@ export function httpAllowed(master: TwcMasterNode, message: object): boolean {
   const msg = message as HttpMsg;
   const token = master.credentials?.apiToken;
   if (!token || !msg.req) return true;
-  const header = msg.req.headers?.authorization;
-  return bearerMatches(typeof header === 'string' ? header : undefined, token);
+  return tokenPresented(msg.req.headers ?? {}, token);
 }
 
 /**

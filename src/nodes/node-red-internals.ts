@@ -1,6 +1,10 @@
 import type * as http from 'node:http';
 import type { NodeAPI } from 'node-red';
+import { basicAuthChecker, isBasicCredentials } from '../http/auth';
+import { API_MAX_BODY_BYTES } from '../http/body';
+import type { NodeAuth } from '../http/gate';
 import type { HttpNodeHost, RequestHandler } from '../http/listener';
+import type { ApiRouteTable } from './api-routes';
 
 /**
  * Everything the dedicated API port takes from Node-RED that is not its public node API. The port serves
@@ -19,7 +23,10 @@ import type { HttpNodeHost, RequestHandler } from '../http/listener';
  * - node-red/red.js: the root app runs `httpNodeAuth` (a `{user, pass}` or middleware) in front of
  *   RED.httpNode, after Express has given req/res its helpers (`req.get`, `res.status`): our port does both.
  * - @node-red/runtime/lib/flows/index.js: RED.nodes.eachNode walks the deployed flow objects (disabled
- *   ones, `d: true`, included).
+ *   ones, `d: true`, included), and every deploy ends with the runtime event `flows:started`.
+ * - express 4 (lib/router): an app's middleware is the array `app._router.stack` of layers run in order, and
+ *   `rawBodyCapture` above is put first in it. Our gate on Node-RED's port goes in front of it
+ *   (guardNodeRedPort), so that no body of an API route is read before the locks and the limit are checked.
  *
  * test/nodes/node-red-internals.spec.ts runs these against a real Node-RED and says which one broke.
  */
@@ -31,18 +38,14 @@ export const HTTP_IN_NODE = '@node-red/nodes/core/network/21-httpin.js';
 interface ExpressApp extends RequestHandler {
   request?: object;
   response?: object;
+  /** The app this one is mounted on (express sets it on mount). */
+  parent?: ExpressApp;
+  _router?: { stack: { handle: unknown }[] };
+  /** Express 5's name for _router. */
+  router?: { stack: { handle: unknown }[] };
 }
 
 type RawBodyRequest = http.IncomingMessage & { body?: unknown; _body?: boolean; skipRawBodyParser?: boolean };
-
-/** The http-in flow object fields read here, as 21-httpin.html saves them. */
-interface HttpInConfig {
-  type: string;
-  d?: boolean;
-  method?: string;
-  url?: string;
-  skipBodyParsing?: boolean;
-}
 
 /** getRouteKey of 21-httpin.js, except that `/` stays `/`: "METHOD path", doubled and trailing slashes gone. */
 export const routeKey = (method: string, path: string): string =>
@@ -53,15 +56,73 @@ export function httpNodeApp(RED: NodeAPI): ExpressApp {
   return RED.httpNode as unknown as ExpressApp;
 }
 
-/** "METHOD path" of the deployed, enabled http-in nodes that hand over the raw body. */
-export function rawBodyRoutes(RED: NodeAPI): Set<string> {
-  const routes = new Set<string>();
-  RED.nodes.eachNode((n) => {
-    const h = n as unknown as HttpInConfig;
-    if (h.type === 'http in' && h.skipBodyParsing && !h.d && h.url)
-      routes.add(routeKey(h.method ?? 'get', h.url.startsWith('/') ? h.url : '/' + h.url));
+/** settings.httpNodeAuth as the gate runs it: `{user, pass}`, middleware, a list of middleware, or none. */
+export function nodeAuth(RED: NodeAPI): NodeAuth {
+  const app = httpNodeApp(RED);
+  const auth = (RED.settings as unknown as Record<string, unknown>).httpNodeAuth;
+  return {
+    basic: isBasicCredentials(auth) ? basicAuthChecker(auth) : undefined,
+    middleware:
+      typeof auth === 'function'
+        ? [auth as RequestHandler]
+        : Array.isArray(auth)
+          ? (auth as RequestHandler[])
+          : [],
+    prepareForMiddleware: (req, res) => {
+      withExpressHelpers(app, req, res);
+    },
+  };
+}
+
+/** The app Node-RED's server runs, found as rawBodyCapture finds it: RED.httpNode's top parent. */
+export function rootApp(RED: NodeAPI): ExpressApp | undefined {
+  let app: ExpressApp | undefined = httpNodeApp(RED);
+  if (!app?.parent) return undefined;
+  while (app.parent) app = app.parent;
+  return app;
+}
+
+/** Puts a middleware in front of everything else the root app runs; false when its stack is not there. */
+export function putFirst(app: ExpressApp, handler: RequestHandler): boolean {
+  const stack = (app._router ?? app.router)?.stack;
+  const before = stack?.length;
+  if (!stack || before === undefined) return false;
+  (app as unknown as { use(h: RequestHandler): void }).use(handler);
+  const i = stack.findIndex((l) => l.handle === handler);
+  if (i < 0) return false;
+  stack.unshift(stack.splice(i, 1)[0]);
+  return true;
+}
+
+/** Where RED.httpNode is mounted on Node-RED's port (settings.httpNodeRoot), always ending in `/`. */
+export function httpNodeRoot(RED: NodeAPI): string {
+  const root = String((RED.settings as unknown as Record<string, unknown>).httpNodeRoot ?? '/');
+  return root.endsWith('/') ? root : root + '/';
+}
+
+/**
+ * Runs RED.httpNode for a request the root app has not handed to it yet, the way the root app's mount
+ * would: the url relative to httpNodeRoot while it runs. `next` restores it, for the root app to go on.
+ */
+export function runHttpNode(
+  RED: NodeAPI,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  next: (err?: unknown) => void,
+): void {
+  const root = httpNodeRoot(RED);
+  const r = req as http.IncomingMessage & { baseUrl?: string };
+  const url = req.url ?? '/';
+  const baseUrl = r.baseUrl;
+  if (root !== '/') {
+    req.url = url.slice(root.length - 1) || '/';
+    r.baseUrl = root.slice(0, -1);
+  }
+  httpNodeApp(RED)(req, res, (err?: unknown) => {
+    req.url = url;
+    r.baseUrl = baseUrl;
+    next(err);
   });
-  return routes;
 }
 
 /** What rawBodyCapture does: the body as a Buffer, and the flags that keep every later parser off it. */
@@ -101,17 +162,20 @@ export function apiMaxBytes(v: unknown): number {
 }
 
 /** The flows' http-in routes as the dedicated API port serves them. */
-export function nodeRedHttpHost(RED: NodeAPI): HttpNodeHost {
-  const app = httpNodeApp(RED);
+export function nodeRedHttpHost(RED: NodeAPI, routes: ApiRouteTable): HttpNodeHost {
   const settings = RED.settings as unknown as Record<string, unknown>;
   return {
-    app,
-    httpNodeAuth: settings.httpNodeAuth,
+    app: httpNodeApp(RED),
+    auth: nodeAuth(RED),
     maxBodyBytes: apiMaxBytes(settings.apiMaxLength),
-    takesRawBody: (method, path) => rawBodyRoutes(RED).has(routeKey(method, path)),
-    handOverRawBody,
-    prepareForMiddleware: (req, res) => {
-      withExpressHelpers(app, req, res);
+    apiMaxBodyBytes: API_MAX_BODY_BYTES,
+    route: (method, path) => {
+      const onPath = routes.onPath(path);
+      return {
+        api: onPath.some((r) => r.masters.length > 0),
+        raw: onPath.some((r) => r.raw && r.method === method.toUpperCase()),
+      };
     },
+    handOverRawBody,
   };
 }

@@ -1,6 +1,6 @@
 import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from 'node-red';
 import { COMMANDS, isCommand, runCommand } from '../api/commands';
-import { BEARER_REQUIRED } from '../http/auth';
+import { TOKEN_REQUIRED } from '../http/auth';
 import { commandTarget, findMaster, forHttp, httpAllowed } from './master-node';
 
 interface CommandNodeProps {
@@ -28,7 +28,7 @@ export = function register(RED: NodeAPI): void {
       } else if (!httpAllowed(found.master, msg)) {
         result = {
           statusCode: 401,
-          payload: { error: BEARER_REQUIRED },
+          payload: { error: TOKEN_REQUIRED },
         };
       } else {
         result = runCommand(name, msg.payload, commandTarget(found.master));

@@ -6,16 +6,25 @@ import { SystemClock } from '../clock';
 import { ApiListener } from '../http/listener';
 import { TWC_PAGE } from '../web/page';
 import { SERIAL_PORTS_ROUTE, type TwcMasterNode } from './master-node';
+import { ApiRouteTable } from './api-routes';
 import { nodeRedHttpHost } from './node-red-internals';
+import { guardNodeRedPort } from './port-gate';
 import { StateStore } from './state-store';
 
 /** The dedicated API port; a bind error is the node's error, never a silent move to another port. */
-function openListener(RED: NodeAPI, node: TwcMasterNode, settings: MasterSettings): ApiListener {
-  const listener = new ApiListener(nodeRedHttpHost(RED), {
+function openListener(
+  RED: NodeAPI,
+  routes: ApiRouteTable,
+  node: TwcMasterNode,
+  settings: MasterSettings,
+): ApiListener {
+  const listener = new ApiListener(nodeRedHttpHost(RED, routes), {
     port: settings.listenPort,
     host: settings.listenHost,
     token: node.credentials?.apiToken,
+    allowedOrigins: settings.allowedOrigins,
     page: TWC_PAGE,
+    warn: (m) => node.warn(`twc-master: ${m}`),
   });
   listener.listen().then(
     (port) => node.log(`TWCManager API and web page on port ${port}`),
@@ -31,6 +40,9 @@ function openListener(RED: NodeAPI, node: TwcMasterNode, settings: MasterSetting
 }
 
 export = function register(RED: NodeAPI): void {
+  const routes = new ApiRouteTable(RED);
+  guardNodeRedPort(RED, routes);
+
   function TwcMasterConfig(this: TwcMasterNode, props: NodeDef & MasterNodeProps): void {
     RED.nodes.createNode(this as never, props);
     try {
@@ -54,7 +66,7 @@ export = function register(RED: NodeAPI): void {
     );
     this.saveState = () => store.save(policy.current, history.toJSON());
     store.load((state) => bus.start(state, () => store.saveSoon(policy.current, history.toJSON())));
-    const listener = this.settings.httpEnabled ? openListener(RED, this, this.settings) : undefined;
+    const listener = this.settings.httpEnabled ? openListener(RED, routes, this, this.settings) : undefined;
 
     this.on('close', (_removed: boolean, done: () => void) => {
       this.saveState?.();

@@ -1,6 +1,6 @@
 import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from 'node-red';
 import { isPayload, payloadOf, TEXT_PAYLOADS, type PayloadName } from '../api/payloads';
-import { BEARER_REQUIRED } from '../http/auth';
+import { TOKEN_REQUIRED } from '../http/auth';
 import type { MasterEvents } from '../master/types';
 import { findMaster, forHttp, httpAllowed } from './master-node';
 import { busStatus } from './node-status';
@@ -83,7 +83,7 @@ export = function register(RED: NodeAPI): void {
     this.on('input', (msg: NodeMessageInFlow & { statusCode?: number }, send, done) => {
       if (!httpAllowed(master, msg)) {
         msg.statusCode = 401;
-        msg.payload = { error: BEARER_REQUIRED };
+        msg.payload = { error: TOKEN_REQUIRED };
         forHttp(msg);
         send(msg);
         done();

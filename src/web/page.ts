@@ -112,7 +112,8 @@ export const TWC_PAGE = `<!doctype html>
   function api(method, name, body) {
     var headers = {};
     if (body !== undefined) headers['Content-Type'] = 'application/json';
-    if (token()) headers['Authorization'] = 'Bearer ' + token();
+    // A header of its own: Authorization may carry the browser's basic-auth login (docs/api.md §1.6).
+    if (token()) headers['X-TWC-Token'] = token();
     return fetch('api/' + name, { method: method, headers: headers, cache: 'no-store',
       body: body === undefined ? undefined : JSON.stringify(body) })
       .then(function (res) {

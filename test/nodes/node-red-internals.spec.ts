@@ -4,12 +4,8 @@ import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import type { NodeAPI } from 'node-red';
 import { ApiListener } from '../../src/http/listener';
-import {
-  HTTP_IN_NODE,
-  httpNodeApp,
-  nodeRedHttpHost,
-  rawBodyRoutes,
-} from '../../src/nodes/node-red-internals';
+import { ApiRouteTable, httpInRoutes } from '../../src/nodes/api-routes';
+import { HTTP_IN_NODE, httpNodeApp, nodeRedHttpHost, rootApp } from '../../src/nodes/node-red-internals';
 import { request } from '../support/http-client';
 import { NODES } from '../support/helper-flows';
 import { freePort } from '../support/node-red-process';
@@ -101,6 +97,15 @@ describe(`Node-RED ${NODE_RED_VERSION} internals the API port relies on (canary)
           d: true,
           wires: [[]],
         },
+        {
+          id: 'in-api',
+          type: 'http in',
+          url: '/canary/api',
+          method: 'post',
+          skipBodyParsing: true,
+          wires: [['seen', 'api-command']],
+        },
+        { id: 'api-command', type: 'twc-command', master: 'm1', command: 'saveSettings', wires: [['reply']] },
         { id: 'seen', type: 'helper' },
         { id: 'reply', type: 'http response', statusCode: '200' },
       ] as never,
@@ -165,12 +170,44 @@ describe(`Node-RED ${NODE_RED_VERSION} internals the API port relies on (canary)
     );
   });
 
-  it('deployed http-in nodes still show type, method, url, skipBodyParsing and d to RED.nodes.eachNode', () => {
+  it('deployed http-in nodes still show type, method, url, skipBodyParsing, d and wires to RED.nodes.eachNode', () => {
+    const nodes: never[] = [];
+    RED.nodes.eachNode((n) => {
+      nodes.push(n as never);
+    });
+    const routes = httpInRoutes(nodes).map((r) => `${r.method} ${String(r.pattern)} ${r.raw} ${r.masters}`);
     assert.deepEqual(
-      [...rawBodyRoutes(RED)].sort(),
-      ['POST /canary/raw', 'PUT /canary/put'],
-      changed('the http-in flow objects no longer carry method / url / skipBodyParsing / d as before'),
+      routes.sort(),
+      [
+        'POST /^\\/canary\\/api\\/?$/i true m1',
+        'POST /^\\/canary\\/parsed\\/?$/i false ',
+        'POST /^\\/canary\\/raw\\/?$/i true ',
+        'PUT /^\\/canary\\/put\\/?$/i true ',
+      ],
+      changed(
+        'the http-in flow objects no longer carry method / url / skipBodyParsing / d / wires as before',
+      ),
     );
+  });
+
+  it('our gate runs first on Node-RED’s root app, ahead of the http-in node’s raw-body reader', () => {
+    const app = rootApp(RED) as unknown as { _router?: { stack: { handle: { name?: string } }[] } };
+    const stack = app?._router?.stack ?? [];
+    const names = stack.map((l) => l.handle.name ?? '');
+    assert.ok(names.includes('rawBodyCapture'), changed('the root app has no rawBodyCapture layer'));
+    assert.equal(names[0], 'twcApiGate', changed(`the root app's first layers are ${names.slice(0, 3)}`));
+  });
+
+  it('Node-RED’s own port: an API route refuses an oversize body with a 413 and takes a small one raw', async () => {
+    // Past the gate the route would answer saveSettings' 204: the 413 is the gate's.
+    const big = await request(own, 'POST', '/canary/api', { body: Buffer.alloc(70 * 1024, 0x20) });
+    assert.equal(big.status, 413, changed(`an oversize API body answered ${big.status} ${big.text}`));
+    const small = Buffer.from('{}');
+    const payload = await payloadAt(own, 'POST', '/canary/api', small, 'application/json');
+    assert.ok(Buffer.isBuffer(payload) && payload.equals(small), changed('the API route lost its raw body'));
+    // A user's own raw route keeps Node-RED's own limit (none): 70 kB passes.
+    const other = await payloadAt(own, 'POST', '/canary/raw', Buffer.alloc(70 * 1024, 0x20), 'text/plain');
+    assert.equal((other as Buffer).length, 70 * 1024);
   });
 
   it('Node-RED’s own port hands a skipBodyParsing route the raw body as a Buffer', async () => {
@@ -214,14 +251,16 @@ describe(`Node-RED ${NODE_RED_VERSION} internals the API port relies on (canary)
 
   it('httpNodeAuth middleware written for Express runs with its helpers on the API port', async () => {
     const listener = new ApiListener(
-      {
-        ...nodeRedHttpHost(RED),
-        httpNodeAuth: (
+      (() => {
+        const host = nodeRedHttpHost(RED, new ApiRouteTable(RED));
+        const check = (
           req: { get(name: string): string | undefined },
           res: { status(code: number): { json(body: unknown): void } },
           next: () => void,
-        ) => (req.get('x-api-key') === 'let-me-in' ? next() : res.status(403).json({ error: 'forbidden' })),
-      },
+        ): void =>
+          req.get('x-api-key') === 'let-me-in' ? next() : res.status(403).json({ error: 'forbidden' });
+        return { ...host, auth: { ...host.auth, middleware: [check as never] } };
+      })(),
       { port: 0, host: '127.0.0.1', page: '' },
     );
     const base = `http://127.0.0.1:${await listener.listen()}/`;
@@ -247,6 +286,33 @@ describe(`Node-RED ${NODE_RED_VERSION} internals the API port relies on (canary)
       );
     } finally {
       await listener.close();
+    }
+  });
+
+  it('a deploy is announced with flows:started, so the route table is read again', async () => {
+    let started = 0;
+    const count = (): void => {
+      started++;
+    };
+    RED.events.on('flows:started', count);
+    try {
+      const table = new ApiRouteTable(RED);
+      assert.equal(table.onPath('/canary/raw').length, 1);
+      const flows: { id: string; url?: string }[] = [];
+      RED.nodes.eachNode((n) => {
+        flows.push({ ...(n as unknown as { id: string; url?: string }) });
+      });
+      await helper.setFlows(
+        flows.map((n) => (n.id === 'in-raw' ? { ...n, url: '/canary/moved' } : n)) as never,
+        'nodes',
+      );
+      assert.ok(started >= 1, changed('a deploy no longer emits flows:started on RED.events'));
+      assert.equal(table.onPath('/canary/raw').length, 0);
+      assert.equal(table.onPath('/canary/moved').length, 1);
+      await helper.setFlows(flows as never, 'nodes');
+      assert.equal(table.onPath('/canary/raw').length, 1);
+    } finally {
+      RED.events.off('flows:started', count);
     }
   });
 });
