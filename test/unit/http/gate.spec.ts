@@ -13,6 +13,7 @@ const noAuth: NodeAuth = { middleware: [], prepareForMiddleware: () => undefined
 async function gated(rules: Partial<GateRules>) {
   const warnings: string[] = [];
   const continued: string[] = [];
+  const log = new RefusalLog((m) => warnings.push(m));
   const server = http.createServer((req, res) => {
     void admit(req, res, {
       auth: noAuth,
@@ -20,7 +21,7 @@ async function gated(rules: Partial<GateRules>) {
       allowedOrigins: ['https://ha.example.com'],
       maxBodyBytes: LIMIT,
       readBody: true,
-      log: new RefusalLog((m) => warnings.push(m)),
+      log,
       beforeBody: () => continued.push(req.url ?? ''),
       ...rules,
     }).then((a) => {
