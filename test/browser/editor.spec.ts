@@ -112,6 +112,29 @@ describe('the Node-RED editor in headless Chromium', function () {
     await page.waitForFunction(() =>
       document.querySelector('#node-config-input-wiringMaxAmpsPerTWC')?.classList.contains('input-error'),
     );
+    // Allowed origins: a path is refused, with the reason as the field's tooltip; origins pass.
+    const originError = () =>
+      document.querySelector('#node-config-input-allowedOrigins')?.classList.contains('input-error');
+    await page.fill('#node-config-input-allowedOrigins', 'https://ha.example.com, http://hub.local/lovelace');
+    await page.locator('#node-config-input-name').click();
+    await page.waitForFunction(originError);
+    const reason = await page.evaluate(() => {
+      const red = (window as unknown as { RED: { nodes: { getType(t: string): never } } }).RED;
+      const def = red.nodes.getType('twc-master') as {
+        _: unknown;
+        defaults: { allowedOrigins: { validate(this: unknown, v: string, o: object): unknown } };
+      };
+      return def.defaults.allowedOrigins.validate.call(def, 'http://hub.local/lovelace', {});
+    });
+    assert.equal(
+      reason,
+      '"http://hub.local/lovelace" is not an origin like https://ha.example.com:8123 (no path)',
+    );
+    await page.fill('#node-config-input-allowedOrigins', 'https://ha.example.com, http://192.168.1.5:1880');
+    await page.locator('#node-config-input-name').click();
+    await page.waitForFunction(
+      () => !document.querySelector('#node-config-input-allowedOrigins')?.classList.contains('input-error'),
+    );
     // Simulator rows appear for the simulator and the serial rows go.
     await page.selectOption('#node-config-input-transport', 'simulator');
     assert.equal(await page.locator('#node-config-input-simulatedSlaves').isVisible(), true);
