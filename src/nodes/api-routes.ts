@@ -83,14 +83,25 @@ export function httpInRoutes(nodes: readonly FlowNode[]): HttpInRoute[] {
   return out;
 }
 
+const tables = new WeakMap<object, ApiRouteTable>();
+
 /** The API's routes of the flows now deployed, found again at every deploy rather than at every request. */
 export class ApiRouteTable {
   private routes: HttpInRoute[] | undefined;
 
-  constructor(private readonly RED: NodeAPI) {
+  private constructor(private RED: NodeAPI) {
     RED.events.on('flows:started', () => {
       this.routes = undefined;
     });
+  }
+
+  /** One table per runtime: a runtime loaded again (as tests do) keeps its one listener. */
+  static of(RED: NodeAPI): ApiRouteTable {
+    let table = tables.get(RED.events);
+    if (!table) tables.set(RED.events, (table = new ApiRouteTable(RED)));
+    table.RED = RED;
+    table.routes = undefined;
+    return table;
   }
 
   /** Every http-in route on this path, whatever its method: a lock on a path holds for all its methods. */

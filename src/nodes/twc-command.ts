@@ -1,6 +1,7 @@
 import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from 'node-red';
 import { COMMANDS, isCommand, runCommand } from '../api/commands';
 import { TOKEN_REQUIRED } from '../http/auth';
+import { RefusalLog } from '../http/refusal-log';
 import { commandTarget, findMaster, forHttp, httpAllowed } from './master-node';
 
 interface CommandNodeProps {
@@ -13,6 +14,8 @@ export = function register(RED: NodeAPI): void {
     RED.nodes.createNode(this, props);
     const fixed = props.command ?? '';
     const found = findMaster(RED, props.master);
+    // A flood of bad requests must not flood the log: once a minute per command and status, with a count.
+    const refusals = new RefusalLog((m) => this.warn(m));
     if ('problem' in found) this.status({ fill: 'red', shape: 'ring', text: found.problem });
 
     this.on('input', (msg: NodeMessageInFlow & { statusCode?: number }, send, done) => {
@@ -34,7 +37,8 @@ export = function register(RED: NodeAPI): void {
         result = runCommand(name, msg.payload, commandTarget(found.master));
       }
       if (result.statusCode >= 400) {
-        this.warn(`${name || 'command'}: ${String(result.payload.error)}`);
+        const kind = `${isCommand(name) ? name : '?'} ${result.statusCode}`;
+        refusals.refused(kind, `${name || 'command'}: ${String(result.payload.error)}`);
         this.status({ fill: 'yellow', shape: 'ring', text: `${name || '?'}: ${result.statusCode}` });
       } else {
         this.status({ fill: 'green', shape: 'dot', text: String(name) });

@@ -40,7 +40,7 @@ function openListener(
 }
 
 export = function register(RED: NodeAPI): void {
-  const routes = new ApiRouteTable(RED);
+  const routes = ApiRouteTable.of(RED);
   guardNodeRedPort(RED, routes);
 
   function TwcMasterConfig(this: TwcMasterNode, props: NodeDef & MasterNodeProps): void {

@@ -252,7 +252,7 @@ describe(`Node-RED ${NODE_RED_VERSION} internals the API port relies on (canary)
   it('httpNodeAuth middleware written for Express runs with its helpers on the API port', async () => {
     const listener = new ApiListener(
       (() => {
-        const host = nodeRedHttpHost(RED, new ApiRouteTable(RED));
+        const host = nodeRedHttpHost(RED, ApiRouteTable.of(RED));
         const check = (
           req: { get(name: string): string | undefined },
           res: { status(code: number): { json(body: unknown): void } },
@@ -296,7 +296,7 @@ describe(`Node-RED ${NODE_RED_VERSION} internals the API port relies on (canary)
     };
     RED.events.on('flows:started', count);
     try {
-      const table = new ApiRouteTable(RED);
+      const table = ApiRouteTable.of(RED);
       assert.equal(table.onPath('/canary/raw').length, 1);
       const flows: { id: string; url?: string }[] = [];
       RED.nodes.eachNode((n) => {

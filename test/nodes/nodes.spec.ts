@@ -120,6 +120,27 @@ describe('Node-RED nodes (test helper)', function () {
       });
     }
 
+    it('warns of bad requests once a minute per command and status, not once per request', async () => {
+      await load(flow);
+      const c = helper.getNode('c1');
+      for (let i = 0; i < 20; i++) {
+        const r = await ask('c1', {
+          topic: 'chargeNow',
+          payload: { chargeNowRate: -i - 1, chargeNowDuration: 60 },
+        });
+        assert.equal(r.statusCode, 400);
+      }
+      const r = await ask('c1', { topic: `random${Math.random()}` });
+      assert.equal(r.statusCode, 400);
+      await ask('c1', { topic: `random${Math.random()}` });
+      // The helper's spy is shared by every node: keep this node's calls.
+      const spy = c.warn as unknown as { args: unknown[][]; thisValues: unknown[] };
+      const warned = spy.args.filter((_, i) => spy.thisValues[i] === c).map((a) => String(a[0]));
+      assert.equal(warned.length, 2, warned.join('\n'));
+      assert.match(warned[0], /^chargeNow: chargeNowRate must be greater than 0$/);
+      assert.match(warned[1], /^random.*: unknown command/);
+    });
+
     it('cancelChargeNow with "Cancel stops charging" also sends the stop command to every TWC', async () => {
       for (const stops of [false, true]) {
         await load([master({ cancelStopsCharging: stops }), ...flow.slice(1)]);
