@@ -1,6 +1,6 @@
 import type { InstallationSettings } from '../api/installation';
 import { CONFIG_RANGES, DEFAULT_MASTER_CONFIG, type MasterConfig, type Range } from '../master/config';
-import { OriginListError, parseAllowedOrigins } from '../http/origin';
+import { OriginListError, parseAllowedOrigins } from './allowed-origins';
 import { formatTwcId, parseTwcId } from '../protocol/twcid';
 import { parseSlaveSpecs, SimSpecError, type SlaveSpec } from '../sim/spec';
 
@@ -32,7 +32,7 @@ export interface MasterSettings extends InstallationSettings {
   cancelStopsCharging: boolean;
   /** Address of the dedicated listener; empty for every interface, like TWCManager. */
   listenHost: string | undefined;
-  /** Other sites whose pages may change settings through the API (src/http/origin.ts). */
+  /** Other sites whose pages may change settings through the API (src/bus/allowed-origins.ts). */
   allowedOrigins: string[];
   engine: Partial<MasterConfig>;
 }

@@ -43,6 +43,7 @@ describe('parseMasterSettings (the twc-master node config)', () => {
       listenPort: 8080,
       cancelStopsCharging: false,
       listenHost: undefined,
+      allowedOrigins: [],
       engine: { fakeTWCID: 0x7777, wiringMaxAmpsAllTWCs: 40, wiringMaxAmpsPerTWC: 32, minAmpsPerTWC: 12 },
     });
   });
@@ -65,6 +66,7 @@ describe('parseMasterSettings (the twc-master node config)', () => {
       listenPort: '8081',
       cancelStopsCharging: 'true',
       listenHost: ' 127.0.0.1 ',
+      allowedOrigins: ' https://HA.example.com:443,http://10.0.0.9:1880 ',
     });
     assert.deepEqual(s, {
       transport: 'tcp',
@@ -84,6 +86,7 @@ describe('parseMasterSettings (the twc-master node config)', () => {
       listenPort: 8081,
       cancelStopsCharging: true,
       listenHost: '127.0.0.1',
+      allowedOrigins: ['https://ha.example.com', 'http://10.0.0.9:1880'],
       engine: { fakeTWCID: 0xab12, wiringMaxAmpsAllTWCs: 64, wiringMaxAmpsPerTWC: 48, minAmpsPerTWC: 7 },
     });
     const booleans = parseMasterSettings({ ...base, httpEnabled: true, cancelStopsCharging: true });
@@ -95,6 +98,16 @@ describe('parseMasterSettings (the twc-master node config)', () => {
       assert.equal(s2.cancelStopsCharging, false, String(no));
     }
     assert.equal(parseMasterSettings({ ...base, listenHost: '   ' }).listenHost, undefined);
+  });
+
+  it('allowedOrigins: a bad item is the node’s error, named', () => {
+    assert.throws(
+      () => parseMasterSettings({ ...base, allowedOrigins: 'https://ok.example, https://ha.example.com/x' }),
+      (e: Error) =>
+        e instanceof SettingsError &&
+        e.message ===
+          'allowedOrigins: "https://ha.example.com/x" must be an origin only: scheme, host and port, no path',
+    );
   });
 
   it('parses the simulated slaves only for the simulator transport', () => {

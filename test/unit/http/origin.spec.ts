@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { crossSiteRefusal, OriginListError, parseAllowedOrigins } from '../../../src/http/origin';
+import { OriginListError, parseAllowedOrigins } from '../../../src/bus/allowed-origins';
+import { crossSiteRefusal } from '../../../src/http/origin';
 
 describe('allowed origins, as typed in the twc-master', () => {
   it('normalises each origin the way a browser sends Origin', () => {
