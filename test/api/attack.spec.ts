@@ -236,6 +236,49 @@ describe('the API under attack: body limits and locks that combine, on both port
     }
   });
 
+  it('a client that waits for 100 Continue gets the refusal instead, and never sends the body', async () => {
+    const file = `${red.userDir}/big.json`;
+    fs.writeFileSync(file, Buffer.alloc(8 * MB, 0x20));
+    const curl = async (headers: string[]) =>
+      (
+        await promisify(execFile)('curl', [
+          '-s',
+          '-o',
+          '/dev/null',
+          '-w',
+          '%{http_code} %{size_upload}',
+          '-H',
+          'Expect: 100-continue',
+          '--expect100-timeout',
+          '20',
+          ...headers,
+          '--data-binary',
+          `@${file}`,
+          new URL('/api/setSetting', dedicated).href,
+        ])
+      ).stdout;
+    assert.equal(await curl(['-u', `${USER}:${PASS}`, '-H', `X-TWC-Token: ${TOKEN}`]), '413 0');
+    assert.equal(await curl([]), '401 0');
+    // Let through, it is told to go on and its body arrives.
+    const { stdout } = await promisify(execFile)('curl', [
+      '-s',
+      '-o',
+      '/dev/null',
+      '-w',
+      '%{http_code} %{size_upload}',
+      '-H',
+      'Expect: 100-continue',
+      '-u',
+      `${USER}:${PASS}`,
+      '-H',
+      `X-TWC-Token: ${TOKEN}`,
+      '-d',
+      '{"chargeNowRate":12,"chargeNowDuration":60}',
+      new URL('/api/chargeNow', dedicated).href,
+    ]);
+    assert.equal(stdout, '200 43');
+  });
+
   it('OPTIONS and unknown routes are behind the locks', async () => {
     for (const [where, base] of bases) {
       const options = await request(base, 'OPTIONS', '/api/chargeNow');
