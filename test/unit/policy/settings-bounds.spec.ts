@@ -168,6 +168,15 @@ describe('one range table for the API and the restore', () => {
     );
     assert.equal(new ChargePolicy({ generationW: 0 }).current.generationW, 0);
     assert.equal(
+      inputError(() => new ChargePolicy({ sunrise: 7, sunset: 25 })),
+      'sunset must be a number from 0 to 24',
+      'every field is checked, not only the first',
+    );
+    assert.equal(
+      inputError(() => new ChargePolicy({ extra: { a: 5 as unknown as string } })),
+      'a must be text',
+    );
+    assert.equal(
       inputError(() => new ChargePolicy({ extra: { sunrise: '7' } })),
       'sunrise cannot be set this way',
     );
