@@ -4,10 +4,15 @@ import { inSchedule } from './schedule';
 import type { Supply } from './supply';
 import {
   DEFAULT_POLICY_SETTINGS,
-  FORBIDDEN_CHARS,
+  isNumericSetting,
   NUMERIC_SETTINGS,
+  patchProblem,
+  plainZero,
   restoreSettings,
+  settingNameProblem,
+  settingTextProblem,
   type ConsumptionOffset,
+  type NumericSetting,
   type PolicySettings,
 } from './settings';
 
@@ -66,6 +71,22 @@ function positiveInteger(name: string, value: unknown): number {
   return value;
 }
 
+/** A setting's value as text, as setSetting stores it; '' for what JSON cannot write (a BigInt, a cycle). */
+function asText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  try {
+    return JSON.stringify(value ?? null) ?? '';
+  } catch {
+    return '';
+  }
+}
+
+/** A number, or numeric text (" 24 "); NaN for anything else. */
+function asNumber(value: unknown): number {
+  if (typeof value === 'number') return value;
+  return typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+}
+
 function finiteNumber(name: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isFinite(value))
     throw new PolicyInputError(`${name} must be a number`);
@@ -85,7 +106,8 @@ export class ChargePolicy implements AmpsPolicy {
   private readonly listeners = new Set<(s: Readonly<PolicySettings>) => void>();
 
   constructor(settings: Partial<PolicySettings> = {}, options: ChargePolicyOptions = {}) {
-    this.settings = { ...DEFAULT_POLICY_SETTINGS, consumptionOffset: {}, extra: {}, ...settings };
+    this.settings = { ...DEFAULT_POLICY_SETTINGS, consumptionOffset: {}, extra: {} };
+    this.settings = this.checked(settings);
     this.wallClock = options.wallClock ?? Date.now;
     this.supply = options.supply ?? (() => ({ volts: 240, phases: 1 }));
     this.green = new GreenHysteresis({
@@ -115,7 +137,13 @@ export class ChargePolicy implements AmpsPolicy {
   chargeNow(amps: number, durationSeconds: number): { rate: number; duration: number; timeEnd: number } {
     const rate = positiveInteger('chargeNowRate', amps);
     const duration = positiveInteger('chargeNowDuration', durationSeconds);
-    const timeEnd = this.wallClock() / 1000 + duration;
+    const { max: most } = NUMERIC_SETTINGS.chargeNowAmps;
+    if (rate > most) throw new PolicyInputError(`chargeNowRate must be at most ${most}`);
+    const now = this.wallClock() / 1000;
+    const { max: latest } = NUMERIC_SETTINGS.chargeNowTimeEnd;
+    const timeEnd = now + duration;
+    if (timeEnd > latest)
+      throw new PolicyInputError(`chargeNowDuration must be at most ${Math.floor(latest - now)} seconds`);
     this.update({ chargeNowAmps: rate, chargeNowTimeEnd: timeEnd });
     return { rate, duration, timeEnd };
   }
@@ -144,17 +172,20 @@ export class ChargePolicy implements AmpsPolicy {
   setSchedule(u: ScheduleUpdate): void {
     const s = this.settings;
     const next: Partial<PolicySettings> = {};
-    const minute = (name: string, v: number): number => {
-      if (!Number.isInteger(v) || v < -1 || v > 1440)
-        throw new PolicyInputError(`${name} must be a minute of the day, 0 to 1440 (or -1)`);
-      return v;
+    // Minutes of the day, -1 for unset (TWCManager's); the hours they become must be in the table's range.
+    const hour = (name: string, v: number, key: NumericSetting): number => {
+      const last = NUMERIC_SETTINGS[key].max * 60;
+      if (!Number.isInteger(v) || v < -1 || v > last)
+        throw new PolicyInputError(`${name} must be a minute of the day, 0 to ${last} (or -1)`);
+      return v / 60;
     };
     if (u.startingMinute !== undefined)
-      next.scheduledAmpsStartHour = minute('startingMinute', u.startingMinute) / 60;
-    if (u.endingMinute !== undefined) next.scheduledAmpsEndHour = minute('endingMinute', u.endingMinute) / 60;
+      next.scheduledAmpsStartHour = hour('startingMinute', u.startingMinute, 'scheduledAmpsStartHour');
+    if (u.endingMinute !== undefined)
+      next.scheduledAmpsEndHour = hour('endingMinute', u.endingMinute, 'scheduledAmpsEndHour');
     if (u.amps !== undefined) {
-      if (!Number.isFinite(u.amps) || u.amps < 0 || u.amps > 655)
-        throw new PolicyInputError('amps must be from 0 to 655');
+      const { min, max } = NUMERIC_SETTINGS.scheduledAmpsMax;
+      if (!(u.amps >= min && u.amps <= max)) throw new PolicyInputError(`amps must be from ${min} to ${max}`);
       next.scheduledAmpsMax = Math.trunc(u.amps);
     }
     let bitmap = s.scheduledAmpsDaysBitmap;
@@ -163,8 +194,13 @@ export class ChargePolicy implements AmpsPolicy {
       if (v !== undefined) bitmap = v ? bitmap | (1 << i) : bitmap & ~(1 << i);
     });
     next.scheduledAmpsDaysBitmap = bitmap;
-    if (u.flexBatterySize !== undefined && u.flexBatterySize > 40)
+    // TWCManager ignores a battery of 40 kWh or less; above the table's range is refused, not ignored.
+    if (u.flexBatterySize !== undefined && !(u.flexBatterySize <= 40)) {
+      const { max } = NUMERIC_SETTINGS.scheduledAmpsBatterySize;
+      if (!(u.flexBatterySize <= max))
+        throw new PolicyInputError(`flexBatterySize must be at most ${max} (40 or less is ignored)`);
       next.scheduledAmpsBatterySize = u.flexBatterySize;
+    }
     if (u.flexStartEnabled !== undefined) next.scheduledAmpsFlexStart = u.flexStartEnabled ? 1 : 0;
     if (u.enabled === false) next.scheduledAmpsMax = 0;
     if (u.enabled === true && (next.scheduledAmpsMax ?? s.scheduledAmpsMax) <= 0)
@@ -172,23 +208,19 @@ export class ChargePolicy implements AmpsPolicy {
     this.update(next);
   }
 
-  /** addConsumptionOffset: TWCManager's rules for names, a non-zero value, unit A or W. */
+  /**
+   * addConsumptionOffset: TWCManager's rules for names, a non-zero value, unit A or W, and our bounds
+   * (offsetProblem, which update() applies to every offset).
+   */
   setOffset(name: string, value: number, unit: string): ConsumptionOffset {
-    if (!name) throw new PolicyInputError('offsetName must not be empty');
-    if (name.length >= 32) throw new PolicyInputError('offsetName must be shorter than 32 characters');
-    if (FORBIDDEN_CHARS.test(name))
-      throw new PolicyInputError('offsetName must not contain any of @#$%^&*"+<>;/');
-    if (!Number.isFinite(value) || value === 0)
-      throw new PolicyInputError('offsetValue must be a number other than 0');
-    if (unit !== 'A' && unit !== 'W') throw new PolicyInputError('offsetUnit must be "A" or "W"');
-    const offset: ConsumptionOffset = { value, unit };
+    const offset = { value, unit } as ConsumptionOffset;
     this.update({ consumptionOffset: { ...this.settings.consumptionOffset, [name]: offset } });
     return offset;
   }
 
   /** deleteConsumptionOffset; false when there is no offset of that name. */
   deleteOffset(name: string): boolean {
-    if (!(name in this.settings.consumptionOffset)) return false;
+    if (!Object.hasOwn(this.settings.consumptionOffset, name)) return false;
     const rest = { ...this.settings.consumptionOffset };
     delete rest[name];
     this.update({ consumptionOffset: rest });
@@ -196,32 +228,18 @@ export class ChargePolicy implements AmpsPolicy {
   }
 
   /**
-   * setSetting. Known numeric settings must hold a number in their range; other keys are stored as text
-   * like TWCManager stores them, unless name or value holds a refused character.
+   * setSetting. Known numeric settings must hold a number in their range (NUMERIC_SETTINGS); other keys are
+   * stored as text like TWCManager stores them, unless name or value holds a refused character, the name is
+   * reserved, or a bound of SETTINGS_BOUNDS is exceeded.
    */
   setSetting(key: string, value: unknown): void {
-    if (!key) throw new PolicyInputError('setting must be a non-empty name');
-    const text = typeof value === 'string' ? value : JSON.stringify(value ?? null);
-    if (FORBIDDEN_CHARS.test(key) || FORBIDDEN_CHARS.test(text))
-      throw new PolicyInputError('setting and value must not contain any of @#$%^&*"+<>;/');
-    const range = NUMERIC_SETTINGS[key];
-    if (range) {
-      const n =
-        typeof value === 'number'
-          ? value
-          : typeof value === 'string' && value.trim() !== ''
-            ? Number(value)
-            : NaN;
-      if (!Number.isFinite(n) || n < range.min || n > range.max || (range.whole && !Number.isInteger(n)))
-        throw new PolicyInputError(
-          `${key} must be a ${range.whole ? 'whole ' : ''}number from ${range.min} to ${range.max}`,
-        );
-      this.update({ [key]: n } as Partial<PolicySettings>);
-      return;
-    }
-    if (key in this.settings && key !== 'extra') throw new PolicyInputError(`${key} cannot be set this way`);
-    if (!text) throw new PolicyInputError('value must not be empty');
-    this.update({ extra: { ...this.settings.extra, [key]: text } });
+    const text = asText(value);
+    const problem = settingNameProblem(key) ?? settingTextProblem(key, text);
+    if (problem) throw new PolicyInputError(problem);
+    // update() refuses a number out of the table's range, a policy field that is no free-form setting,
+    // an empty value and one free-form setting too many, each with its reason.
+    if (isNumericSetting(key)) this.update({ [key]: asNumber(value) });
+    else this.update({ extra: { ...this.settings.extra, [key]: text } });
   }
 
   /** The policy in force now, chosen in TWCManager's order (docs/api.md §6.2). */
@@ -252,8 +270,19 @@ export class ChargePolicy implements AmpsPolicy {
     return this.active().amps;
   }
 
+  /**
+   * The settings with `patch` applied, if restoreSettings would keep every value of it (patchProblem): the
+   * one check between an accepted value and one that comes back after a restart.
+   */
+  private checked(patch: Partial<PolicySettings>): PolicySettings {
+    const problem = patchProblem(patch);
+    if (problem) throw new PolicyInputError(problem);
+    const plain = Object.entries(patch).map(([k, v]) => [k, plainZero(v)]);
+    return { ...this.settings, ...(Object.fromEntries(plain) as Partial<PolicySettings>) };
+  }
+
   private update(patch: Partial<PolicySettings>): void {
-    this.settings = { ...this.settings, ...patch };
+    this.settings = this.checked(patch);
     for (const l of this.listeners) l(this.settings);
   }
 }

@@ -1,20 +1,6 @@
 import assert from 'node:assert/strict';
-import { PolicyInputError } from '../../../src/policy/charge-policy';
 import { restoreSettings } from '../../../src/policy/settings';
-import { at, MON, policyAt } from './policy-clock';
-
-/** The PolicyInputError `fn` throws; fails when it throws nothing or something else. */
-function inputError(fn: () => unknown): string {
-  let error: unknown;
-  try {
-    fn();
-  } catch (err) {
-    error = err;
-  }
-  assert.ok(error instanceof PolicyInputError, `expected a PolicyInputError, got ${String(error)}`);
-  assert.equal(error.name, 'PolicyInputError');
-  return error.message;
-}
+import { at, inputError, MON, policyAt } from './policy-clock';
 
 describe('ChargePolicy input edges', () => {
   it('charge now: the rate and duration are named when refused; it ends exactly at its end', () => {
