@@ -51,7 +51,7 @@ export class StateKeeper {
   /** The settings as last tried (written, or failed): a new settings change is tried at once. */
   private tried: string;
   /** Everything as last written (worthText), so that a timer or close writes only what changed. */
-  private written: string | undefined;
+  private written: string;
   private timer: TimerHandle | undefined;
   private failure: NodeJS.ErrnoException | undefined;
   private readonly toldAt = new Map<string, number>();
@@ -77,7 +77,7 @@ export class StateKeeper {
     return this.failure && `settings not saved: ${this.failure.message}`;
   }
 
-  /** At close: writes what is not yet written (a history sample too), and stops the timer. */
+  /** At close: writes what changed since the last write (readings, a slot being charged); no more after. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
