@@ -112,8 +112,6 @@ module.exports = {
   flowFile: 'flows.json',
   credentialSecret: false,
   nodesDir: [${JSON.stringify(ROOT)}],
-  // Settings, schedule, charge-now and history of the twc-master survive a restart in this store.
-  contextStorage: { default: { module: 'localfilesystem', config: { flushInterval: 5 } } },
   editorTheme: { tours: false, palette: { catalogues: [] } },
   externalModules: { palette: { allowInstall: false } },
   telemetry: { enabled: false },

@@ -39,8 +39,8 @@ export interface CommandTarget {
   policy: ChargePolicy;
   /** cancelChargeNow also sends the stop command to every Wall Connector (how charge managers use it). */
   cancelStopsCharging?: boolean;
-  /** Writes the settings to the context store now (saveSettings). */
-  save?: () => void;
+  /** Writes the settings now (saveSettings); the reason when they could not be written. */
+  save?: () => string | undefined;
 }
 
 const badRequest = (error: string): CommandResult => ({ statusCode: 400, payload: { error } });
@@ -118,8 +118,9 @@ function run(
       policy.setSetting(req.value.setting, req.value.value);
       return success(204);
     }
-    case 'saveSettings':
-      save?.();
-      return success(204);
+    case 'saveSettings': {
+      const failed = save?.();
+      return failed ? { statusCode: 500, payload: { error: failed } } : success(204);
+    }
   }
 }

@@ -13,8 +13,10 @@ export interface TwcMasterNode extends Node<{ apiToken?: string }> {
   policy?: ChargePolicy;
   history?: ChargeHistory;
   settings?: MasterSettings;
-  /** Writes settings and history to the context store at once. */
-  saveState?: () => void;
+  /** Writes settings and history to the state file now; the reason when it could not. */
+  saveState?: () => string | undefined;
+  /** Why the settings are not what was saved, or are not saved (for the status of the nodes). */
+  stateNotice?: () => string | undefined;
   /** Why there is no engine (bad settings), for the other nodes' red status. */
   configError?: string;
 }

@@ -3,6 +3,7 @@ import { COMMANDS, isCommand, runCommand } from '../api/commands';
 import { TOKEN_REQUIRED } from '../http/auth';
 import { RefusalLog } from '../http/refusal-log';
 import { commandTarget, findMaster, forHttp, httpAllowed } from './master-node';
+import { commandStatus } from './node-status';
 
 interface CommandNodeProps {
   master?: string;
@@ -17,6 +18,10 @@ export = function register(RED: NodeAPI): void {
     // A flood of bad requests must not flood the log: once a minute per command and status, with a count.
     const refusals = new RefusalLog((m) => this.warn(m));
     if ('problem' in found) this.status({ fill: 'red', shape: 'ring', text: found.problem });
+    else {
+      const notice = found.master.stateNotice?.();
+      if (notice) this.status({ fill: 'yellow', shape: 'ring', text: notice });
+    }
 
     this.on('input', (msg: NodeMessageInFlow & { statusCode?: number }, send, done) => {
       const name = fixed || msg.topic;
@@ -39,10 +44,9 @@ export = function register(RED: NodeAPI): void {
       if (result.statusCode >= 400) {
         const kind = `${isCommand(name) ? name : '?'} ${result.statusCode}`;
         refusals.refused(kind, `${name || 'command'}: ${String(result.payload.error)}`);
-        this.status({ fill: 'yellow', shape: 'ring', text: `${name || '?'}: ${result.statusCode}` });
-      } else {
-        this.status({ fill: 'green', shape: 'dot', text: String(name) });
       }
+      const notice = 'master' in found ? found.master.stateNotice?.() : undefined;
+      this.status(commandStatus(String(name || '?'), result.statusCode, notice));
       msg.statusCode = result.statusCode;
       msg.payload = result.payload;
       forHttp(msg);

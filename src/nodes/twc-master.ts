@@ -9,7 +9,7 @@ import { SERIAL_PORTS_ROUTE, type TwcMasterNode } from './master-node';
 import { ApiRouteTable } from './api-routes';
 import { nodeRedHttpHost } from './node-red-internals';
 import { guardNodeRedPort } from './port-gate';
-import { StateStore } from './state-store';
+import { startWithState } from './state-store';
 
 /** The dedicated API port; a bind error is the node's error, never a silent move to another port. */
 function openListener(
@@ -61,15 +61,13 @@ export = function register(RED: NodeAPI): void {
     this.policy = policy;
     this.history = history;
 
-    const store = new StateStore(this.context(), (err) =>
-      this.warn(`twc-master: could not store settings: ${err}`),
-    );
-    this.saveState = () => store.save(policy.current, history.toJSON());
-    store.load((state) => bus.start(state, () => store.saveSoon(policy.current, history.toJSON())));
+    const state = startWithState(RED, this, bus);
+    this.saveState = state.save;
+    this.stateNotice = state.notice;
     const listener = this.settings.httpEnabled ? openListener(RED, routes, this, this.settings) : undefined;
 
     this.on('close', (_removed: boolean, done: () => void) => {
-      this.saveState?.();
+      state.close();
       // The port must be free before a redeployed twc-master opens it again.
       Promise.all([bus.stop(), listener?.close()]).then(
         () => done(),

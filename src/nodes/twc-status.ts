@@ -52,7 +52,7 @@ export = function register(RED: NodeAPI): void {
       return msg;
     };
 
-    const refreshStatus = (): void => this.status(busStatus(engine.snapshot()));
+    const refreshStatus = (): void => this.status(busStatus(engine.snapshot(), master.stateNotice?.()));
     let pending = false;
     const listeners = CHANGE_EVENTS.map((event) => {
       const listener = (...args: unknown[]): void => {

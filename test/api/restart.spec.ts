@@ -1,96 +1,128 @@
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { apiUp, getJson, killAndRestart, postJson, until } from '../support/api-process';
 import { freePort, startNodeRed, type NodeRedProcess } from '../support/node-red-process';
-import { request } from '../support/http-client';
 import { delay } from '../support/pty';
+import { STATE_FOLDER } from '../../src/bus/state-file';
 import { ChargePolicy } from '../../src/policy/charge-policy';
-import { apiFlow } from './example-flow';
+import { API_MASTER_ID, apiFlow, greenEnergyRoute } from './example-flow';
 
-const PERSISTENT = "contextStorage: { default: { module: 'localfilesystem' } },";
+type Status = Record<string, unknown> & { ScheduledCharging: Record<string, unknown> };
+type Slot = { timestamp: string; charger_power: number };
 
-async function json(base: string, path: string): Promise<unknown> {
-  const a = await request(base, 'GET', path);
-  assert.equal(a.status, 200, path);
-  return a.json();
+const status = async (base: string): Promise<Status> => (await getJson(base, '/api/getStatus')) as Status;
+
+/** The flow of the restart tests: the example flow on the simulator, with a route for the readings. */
+async function apiWithReadings(): Promise<unknown[]> {
+  const listenPort = await freePort();
+  return [...apiFlow({ listenPort, listenHost: '127.0.0.1' }), ...greenEnergyRoute()];
 }
 
-async function until<T>(what: string, get: () => Promise<T | undefined>, timeoutMs = 30000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await get().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await delay(200);
-  }
-}
-
-describe('a restart of the real node-red process keeps settings, schedule, charge-now and history', function () {
-  this.timeout(120000);
+describe('a real node-red process killed with kill -9 or restarted keeps every change it answered', function () {
+  this.timeout(180000);
   let red: NodeRedProcess | undefined;
-  after(async () => {
+  afterEach(async () => {
     await red?.stop();
+    red = undefined;
   });
 
-  it('finds everything as it was', async () => {
-    const listenPort = await freePort();
-    red = await startNodeRed(apiFlow({ listenPort, listenHost: '127.0.0.1' }), { extraSettings: PERSISTENT });
+  it('kill -9 100 ms after each answer: after the restart every value is there, and stays', async () => {
+    red = await startNodeRed(await apiWithReadings());
     const base = red.url;
-    await until('two TWCs', async () => {
-      const s = (await json(base, '/api/getSlaveTWCs')) as object;
-      return Object.keys(s).length === 3 ? true : undefined;
-    });
-    const post = async (path: string, body: unknown, status: number): Promise<void> => {
-      const a = await request(base, 'POST', path, { body: JSON.stringify(body) });
-      assert.equal(a.status, status, `${path}: ${a.text}`);
+    await apiUp(base);
+    const checks: ((st: Status) => Promise<void> | void)[] = [];
+    /** The change, 100 ms, kill -9, a restart: this change and every one before it must be back. */
+    const step = async (change: () => Promise<void>, check: (st: Status) => Promise<void> | void) => {
+      await change();
+      await delay(100);
+      red = await killAndRestart(red!);
+      checks.push(check);
+      const st = await status(base);
+      for (const c of checks) await c(st);
     };
-    await post('/api/chargeNow', { chargeNowRate: 20, chargeNowDuration: 7200 }, 200);
-    await post(
-      '/api/setScheduledChargingSettings',
-      { enabled: true, startingMinute: 1380, endingMinute: 300, amps: 24, sunday: false },
-      202,
-    );
-    await post(
-      '/api/addConsumptionOffset',
-      { offsetName: 'Heat pump', offsetValue: 1.5, offsetUnit: 'A' },
-      200,
-    );
-    await post('/api/setSetting', { setting: 'nonScheduledAmpsMax', value: 10 }, 204);
-    await post('/api/setSetting', { setting: 'sunset', value: 18 }, 204);
 
-    // The simulated car on 4142 charges at 20 A; wait until the history holds it.
-    type Slot = { timestamp: string; charger_power: number };
+    const asked = Date.now() / 1000;
+    await step(
+      () => postJson(base, '/api/chargeNow', { chargeNowRate: 20, chargeNowDuration: 7200 }, 200),
+      (st) => {
+        assert.equal(st.currentPolicy, 'Charge Now');
+        assert.equal(st.chargeNowAmps, 20);
+        const end = Number(st.chargeNowTimeEnd);
+        // The end set then, not a new one from after the restart.
+        assert.ok(end >= asked + 7200 && end < asked + 7201, `chargeNowTimeEnd ${end}`);
+      },
+    );
+    await step(
+      async () => {
+        await postJson(base, '/api/setSetting', { setting: 'nonScheduledAmpsMax', value: 10 }, 204);
+        await postJson(base, '/api/setSetting', { setting: 'sunset', value: 18 }, 204);
+        await postJson(base, '/api/setSetting', { setting: 'scheduledAmpsBatterySize', value: 77 }, 204);
+      },
+      (st) => assert.equal(st.ScheduledCharging.flexBatterySize, 77),
+    );
+    await step(
+      () =>
+        postJson(
+          base,
+          '/api/setScheduledChargingSettings',
+          { enabled: true, startingMinute: 1380, endingMinute: 300, amps: 24, sunday: false },
+          202,
+        ),
+      (st) => {
+        const { enabled, amps, startingMinute, endingMinute, monday, sunday } = st.ScheduledCharging;
+        assert.deepEqual(
+          { enabled, amps, startingMinute, endingMinute, monday, sunday },
+          { enabled: true, amps: 24, startingMinute: 1380, endingMinute: 300, monday: true, sunday: false },
+        );
+        assert.equal(st.scheduledChargingEndHour, 5);
+      },
+    );
+    await step(
+      () =>
+        postJson(
+          base,
+          '/api/addConsumptionOffset',
+          { offsetName: 'Heat pump', offsetValue: 1.5, offsetUnit: 'A' },
+          200,
+        ),
+      async () =>
+        assert.deepEqual(await getJson(base, '/api/getConsumptionOffsets'), {
+          'Heat pump': { value: 1.5, unit: 'A' },
+        }),
+    );
+    // Readings and history wait for the minute; saveSettings writes them at once. The simulated car on
+    // 4142 charges at the 20 A of charge-now: wait until the current slot holds it.
     const charged = await until('a history slot with charging in it', async () => {
-      const slots = (await json(base, '/api/getHistory')) as Slot[];
+      const slots = (await getJson(base, '/api/getHistory')) as Slot[];
       return slots.find((s) => s.charger_power > 1000);
     });
-    const before = {
-      status: (await json(base, '/api/getStatus')) as Record<string, unknown>,
-      offsets: await json(base, '/api/getConsumptionOffsets'),
-    };
-    assert.equal(before.status.currentPolicy, 'Charge Now');
-
-    await red.stop();
-    red = await startNodeRed(null, { userDir: red.userDir, port: red.port, extraSettings: PERSISTENT });
-    await until('the API again', async () =>
-      (await request(base, 'GET', '/api/getStatus')).status === 200 ? true : undefined,
+    await step(
+      async () => {
+        await postJson(base, '/api/setGreenEnergy', { generationW: 4321, consumptionW: 1234 }, 200);
+        await postJson(base, '/api/saveSettings', {}, 204);
+      },
+      async (st) => {
+        assert.equal(st.generationWatts, '4321.00');
+        const slots = (await getJson(base, '/api/getHistory')) as Slot[];
+        const same = slots.find((s) => s.timestamp === charged.timestamp);
+        assert.ok(
+          same && same.charger_power > 1000,
+          `history at ${charged.timestamp}: ${JSON.stringify(same)}`,
+        );
+      },
     );
 
-    const after = (await json(base, '/api/getStatus')) as Record<string, unknown>;
-    assert.equal(after.currentPolicy, 'Charge Now');
-    assert.equal(after.chargeNowAmps, 20);
-    assert.equal(after.chargeNowTimeEnd, before.status.chargeNowTimeEnd, 'the same end time, not a new one');
-    assert.deepEqual(after.ScheduledCharging, before.status.ScheduledCharging);
-    assert.equal(after.scheduledChargingEndHour, 5);
-    assert.deepEqual(await json(base, '/api/getConsumptionOffsets'), before.offsets);
-    assert.deepEqual(await json(base, '/api/getConsumptionOffsets'), {
-      'Heat pump': { value: 1.5, unit: 'A' },
-    });
-    // The setting changed the policy's inputs; cancelling shows it: night → 10 A, day → green.
-    const slots = (await json(base, '/api/getHistory')) as Slot[];
-    const same = slots.find((s) => s.timestamp === charged.timestamp);
-    assert.ok(same && same.charger_power > 1000, `history at ${charged.timestamp}: ${JSON.stringify(same)}`);
-    await post('/api/cancelChargeNow', {}, 200);
-    const normal = (await json(base, '/api/getStatus')) as Record<string, unknown>;
-    // The same settings on a fresh policy say which normal policy this hour has.
+    // An ordinary restart keeps it all too.
+    await red.stop();
+    red = await startNodeRed(null, { userDir: red.userDir, port: red.port });
+    await apiUp(base);
+    const st = await status(base);
+    for (const c of checks) await c(st);
+    // The settings changed the policy's inputs; cancelling shows it: night → 10 A, day → green.
+    await postJson(base, '/api/cancelChargeNow', {}, 200);
+    const normal = await status(base);
     const reference = new ChargePolicy();
     reference.setSchedule({
       enabled: true,
@@ -104,5 +136,43 @@ describe('a restart of the real node-red process keeps settings, schedule, charg
     const expected = reference.active();
     assert.equal(normal.currentPolicy, expected.name, 'the schedule and the settings came back');
     if (!expected.isGreen) assert.equal(normal.maxAmpsToDivideAmongSlaves, `${expected.amps}.00`);
+  });
+
+  it('settings a release before the state file kept in a localfilesystem context store are moved to it', async () => {
+    const persistent = "contextStorage: { default: { module: 'localfilesystem' } },";
+    const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'twc-nodered-'));
+    // Where Node-RED's localfilesystem store keeps a config node's context, as those releases left it.
+    const contextFile = path.join(userDir, 'context', API_MASTER_ID, 'flow.json');
+    const end = Math.round(Date.now() / 1000) + 7200;
+    fs.mkdirSync(path.dirname(contextFile), { recursive: true });
+    fs.writeFileSync(
+      contextFile,
+      JSON.stringify({
+        twcPolicySettings: {
+          chargeNowAmps: 16,
+          chargeNowTimeEnd: end,
+          sunset: 18,
+          consumptionOffset: { Pool: { value: 2, unit: 'A' } },
+        },
+        twcChargeHistory: { slots: [], open: undefined },
+      }),
+    );
+    red = await startNodeRed(await apiWithReadings(), { userDir, extraSettings: persistent });
+    await apiUp(red.url);
+    const migrated = (base: string) => async () => {
+      const st = await status(base);
+      assert.deepEqual([st.chargeNowAmps, st.chargeNowTimeEnd], [16, end]);
+      assert.deepEqual(await getJson(base, '/api/getConsumptionOffsets'), { Pool: { value: 2, unit: 'A' } });
+    };
+    await migrated(red.url)();
+    const stateFile = path.join(red.userDir, STATE_FOLDER, `${API_MASTER_ID}.json`);
+    assert.equal(JSON.parse(fs.readFileSync(stateFile, 'utf8')).policy.sunset, 18, 'written to the file');
+    // A stop flushes the context store: the old keys are gone from it.
+    await red.stop();
+    assert.deepEqual(JSON.parse(fs.readFileSync(contextFile, 'utf8')), {});
+    // From now on no context store is needed.
+    red = await startNodeRed(null, { userDir: red.userDir, port: red.port });
+    await apiUp(red.url);
+    await migrated(red.url)();
   });
 });
