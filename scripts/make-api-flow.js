@@ -28,6 +28,11 @@ const POST = [
   'setScheduledChargingSettings',
   'setSetting',
   'saveSettings',
+  'setConsumptionOffset',
+  'setPolicy',
+  'checkArrival',
+  'checkDeparture',
+  'sendTeslaAPICommand',
 ];
 
 const nodes = [

@@ -1,8 +1,11 @@
 import {
+  bodyObject,
   parseAddOffset,
   parseChargeNow,
+  parseConsumptionOffset,
   parseDeleteOffset,
   parseGreenEnergy,
+  parsePolicyName,
   parseSchedule,
   parseSetSetting,
   parseTargetTwc,
@@ -21,6 +24,11 @@ export const COMMANDS = [
   'setScheduledChargingSettings',
   'setSetting',
   'saveSettings',
+  'setConsumptionOffset',
+  'setPolicy',
+  'checkArrival',
+  'checkDeparture',
+  'sendTeslaAPICommand',
 ] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
@@ -31,8 +39,12 @@ export function isCommand(name: unknown): name is CommandName {
 /** What TWCManager's API answers; an http-response node after twc-command sends exactly this. */
 export interface CommandResult {
   statusCode: number;
-  payload: Record<string, unknown>;
+  /** '' for an empty body, as TWCManager's 202 of checkArrival and checkDeparture. */
+  payload: Record<string, unknown> | '';
 }
+
+/** sendTeslaAPICommand's answer: there is no vehicle API here, so never a Tesla account (docs/api.md §4.17). */
+export const NO_TESLA_ACCOUNT = 'no Tesla account is configured: this package has no vehicle API';
 
 export interface CommandTarget {
   engine: TwcMaster;
@@ -66,7 +78,7 @@ function run(
   name: CommandName,
   input: unknown,
   { engine, policy, cancelStopsCharging, save }: CommandTarget,
-) {
+): CommandResult {
   switch (name) {
     case 'chargeNow': {
       const req = parseChargeNow(input);
@@ -121,6 +133,25 @@ function run(
     case 'saveSettings': {
       const failed = save?.();
       return failed ? { statusCode: 500, payload: { error: failed } } : success(204);
+    }
+    case 'setConsumptionOffset': {
+      const req = parseConsumptionOffset(input);
+      if (!req.ok) return badRequest(req.error);
+      policy.setConsumptionOffset(req.value);
+      return success(204);
+    }
+    case 'setPolicy': {
+      const req = parsePolicyName(input);
+      if (!req.ok) return badRequest(req.error);
+      return success(200, { policy: policy.setPolicy(req.value) });
+    }
+    case 'checkArrival':
+    case 'checkDeparture':
+      // TWCManager asks its vehicle APIs; with none here there is nothing to ask (docs/api.md §4.16).
+      return { statusCode: 202, payload: '' };
+    case 'sendTeslaAPICommand': {
+      const body = bodyObject(input);
+      return badRequest(body.ok ? NO_TESLA_ACCOUNT : body.error);
     }
   }
 }

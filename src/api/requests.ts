@@ -177,3 +177,23 @@ export function parseSchedule(payload: unknown): Parsed<ScheduleUpdate> {
   }
   return { ok: true, value: out };
 }
+
+/** setConsumptionOffset: `offset`, a number of amps (numeric text too); whether it is in range is the policy's. */
+export function parseConsumptionOffset(payload: unknown): Parsed<number> {
+  const body = bodyObject(payload);
+  if (!body.ok) return body;
+  const raw = body.value.offset;
+  if (raw === undefined || raw === null) return { ok: false, error: 'offset is required' };
+  const amps = numberLike(raw);
+  if (amps === undefined) return { ok: false, error: 'offset must be a number' };
+  return { ok: true, value: amps };
+}
+
+/** setPolicy: `policy` must be there; whether it names a policy is the policy's rule (ChargePolicy.setPolicy). */
+export function parsePolicyName(payload: unknown): Parsed<unknown> {
+  const body = bodyObject(payload);
+  if (!body.ok) return body;
+  const name = body.value.policy;
+  if (name === undefined || name === null) return { ok: false, error: 'policy field is required' };
+  return { ok: true, value: name };
+}

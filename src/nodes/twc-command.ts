@@ -43,7 +43,10 @@ export = function register(RED: NodeAPI): void {
       }
       if (result.statusCode >= 400) {
         const kind = `${isCommand(name) ? name : '?'} ${result.statusCode}`;
-        refusals.refused(kind, `${name || 'command'}: ${String(result.payload.error)}`);
+        refusals.refused(
+          kind,
+          `${name || 'command'}: ${String(result.payload === '' ? '' : result.payload.error)}`,
+        );
       }
       const notice = 'master' in found ? found.master.stateNotice?.() : undefined;
       this.status(commandStatus(String(name || '?'), result.statusCode, notice));

@@ -8,17 +8,17 @@ import {
   NUMERIC_SETTINGS,
   patchProblem,
   plainZero,
+  POLICY_NAMES,
   restoreSettings,
   settingNameProblem,
   settingTextProblem,
   type ConsumptionOffset,
   type NumericSetting,
+  type PolicyName,
   type PolicySettings,
 } from './settings';
 
-/** TWCManager's policy names, literally: clients compare these strings. */
-export type PolicyName =
-  'Charge Now' | 'Scheduled Charging' | 'Track Green Energy' | 'Non Scheduled Charging';
+export type { PolicyName } from './settings';
 
 export interface ActivePolicy {
   name: PolicyName;
@@ -144,7 +144,8 @@ export class ChargePolicy implements AmpsPolicy {
     const timeEnd = now + duration;
     if (timeEnd > latest)
       throw new PolicyInputError(`chargeNowDuration must be at most ${Math.floor(latest - now)} seconds`);
-    this.update({ chargeNowAmps: rate, chargeNowTimeEnd: timeEnd });
+    // A charge-now is asked for by name, so it ends an override as setPolicy("Charge Now") would.
+    this.update({ chargeNowAmps: rate, chargeNowTimeEnd: timeEnd, policyOverride: '' });
     return { rate, duration, timeEnd };
   }
 
@@ -242,28 +243,61 @@ export class ChargePolicy implements AmpsPolicy {
     else this.update({ extra: { ...this.settings.extra, [key]: text } });
   }
 
-  /** The policy in force now, chosen in TWCManager's order (docs/api.md §6.2). */
+  /** setConsumptionOffset: amps added to consumption (negative: to generation), within docs/api.md §4.11's range. */
+  setConsumptionOffset(amps: number): void {
+    this.update({ greenEnergyAmpsOffset: finiteNumber('offset', amps) });
+  }
+
+  /**
+   * setPolicy: `name` is in force from now on, whatever the rules choose, until setPolicy names the policy
+   * the rules choose anyway (which ends the override) or a chargeNow (docs/api.md §6.8). Returns the name.
+   */
+  setPolicy(name: unknown): PolicyName {
+    if (typeof name !== 'string') throw new PolicyInputError('policy must be a string');
+    if (name.trim() === '') throw new PolicyInputError('policy cannot be empty');
+    const known = POLICY_NAMES.find((n) => n === name);
+    if (!known) throw new PolicyInputError(`policy "${name}" is not one of getPolicy's policies`);
+    this.update({ policyOverride: known === this.chosen(this.wallClock()) ? '' : known });
+    return known;
+  }
+
+  /** The policy in force now: the override, else the rules' choice in TWCManager's order (docs/api.md §6.2). */
   active(): ActivePolicy {
     const s = this.settings;
     const nowMs = this.wallClock();
-    if (this.chargeNowActive())
-      return { name: 'Charge Now', amps: s.chargeNowAmps, isGreen: false, action: 1 };
+    const name = s.policyOverride || this.chosen(nowMs);
+    if (name === 'Track Green Energy') {
+      const amps = this.green.amps(surplusAmps(s, this.supply()), nowMs);
+      return { name, amps, isGreen: true, action: 3 };
+    }
+    this.green.reset();
+    // An override may name a policy whose own condition does not hold: a charge-now that is over gives 0 A.
+    const amps =
+      name === 'Charge Now'
+        ? this.chargeNowActive()
+          ? s.chargeNowAmps
+          : 0
+        : name === 'Scheduled Charging'
+          ? s.scheduledAmpsMax
+          : s.nonScheduledAction === 2
+            ? 0
+            : s.nonScheduledAmpsMax;
+    return { name, amps, isGreen: false, action: amps > 0 ? 1 : 2 };
+  }
+
+  /** The first policy of docs/api.md §6.2 whose condition holds at `nowMs` (the override aside). */
+  private chosen(nowMs: number): PolicyName {
+    const s = this.settings;
+    if (this.chargeNowActive()) return 'Charge Now';
     const at = new Date(nowMs);
-    if (inSchedule(s, at))
-      return { name: 'Scheduled Charging', amps: s.scheduledAmpsMax, isGreen: false, action: 1 };
+    if (inSchedule(s, at)) return 'Scheduled Charging';
     const hour = at.getHours();
     const daylight =
       hour >= s.sunrise &&
       hour < s.sunset &&
       s.hourResumeTrackGreenEnergy <= hour &&
       s.nonScheduledAction !== 2;
-    if (daylight || s.nonScheduledAction === 3) {
-      const amps = this.green.amps(surplusAmps(s, this.supply()), nowMs);
-      return { name: 'Track Green Energy', amps, isGreen: true, action: 3 };
-    }
-    this.green.reset();
-    const amps = s.nonScheduledAction === 2 ? 0 : s.nonScheduledAmpsMax;
-    return { name: 'Non Scheduled Charging', amps, isGreen: false, action: amps > 0 ? 1 : 2 };
+    return daylight || s.nonScheduledAction === 3 ? 'Track Green Energy' : 'Non Scheduled Charging';
   }
 
   availableAmps(): number {

@@ -9,12 +9,15 @@ export function offsetWatts(offsets: Record<string, ConsumptionOffset>, supply: 
   return Object.values(offsets).reduce((sum, o) => sum + watts(o, supply), 0);
 }
 
+/** What the green policy reads; the amps offset of setConsumptionOffset may be left out (0). */
+export type GreenInputs = Pick<PolicySettings, 'generationW' | 'consumptionW' | 'consumptionOffset'> &
+  Partial<Pick<PolicySettings, 'greenEnergyAmpsOffset'>>;
+
 /** Generation and consumption with the offsets applied, as getStatus shows them (docs/api.md §6.6). */
-export function greenWatts(
-  s: Pick<PolicySettings, 'generationW' | 'consumptionW' | 'consumptionOffset'>,
-  supply: Supply,
-): { generationW: number; consumptionW: number } {
-  const offset = offsetWatts(s.consumptionOffset, supply);
+export function greenWatts(s: GreenInputs, supply: Supply): { generationW: number; consumptionW: number } {
+  // setConsumptionOffset's amps count like one more offset in A (docs/api.md §6.6).
+  const offset =
+    offsetWatts(s.consumptionOffset, supply) + (s.greenEnergyAmpsOffset ?? 0) * wattsPerAmp(supply);
   return {
     generationW: Math.max(0, s.generationW) + Math.max(0, -offset),
     consumptionW: Math.max(0, s.consumptionW) + Math.max(0, offset),
@@ -22,10 +25,7 @@ export function greenWatts(
 }
 
 /** Surplus amps for the chargers: (generation − consumption) ÷ (volts × phases), never below 0, 2 decimals. */
-export function surplusAmps(
-  s: Pick<PolicySettings, 'generationW' | 'consumptionW' | 'consumptionOffset'>,
-  supply: Supply,
-): number {
+export function surplusAmps(s: GreenInputs, supply: Supply): number {
   const { generationW, consumptionW } = greenWatts(s, supply);
   const amps = (generationW - consumptionW) / wattsPerAmp(supply);
   return Math.max(0, Math.round(amps * 100) / 100);

@@ -32,7 +32,20 @@ export interface PolicySettings {
   consumptionW: number;
   /** Other keys stored through setSetting, kept as TWCManager keeps them: as text. */
   extra: Record<string, string>;
+  /** setConsumptionOffset: amps counted as consumption (negative: as generation), TWCManager's name. */
+  greenEnergyAmpsOffset: number;
+  /** setPolicy: the policy in force whatever the rules choose; '' for none (docs/api.md §6.8). */
+  policyOverride: PolicyName | '';
 }
+
+/** TWCManager's policy names, literally (clients compare these strings), in getPolicy's order. */
+export const POLICY_NAMES = [
+  'Charge Now',
+  'Scheduled Charging',
+  'Track Green Energy',
+  'Non Scheduled Charging',
+] as const;
+export type PolicyName = (typeof POLICY_NAMES)[number];
 
 export const DEFAULT_POLICY_SETTINGS: Readonly<PolicySettings> = Object.freeze({
   chargeNowAmps: 0,
@@ -52,6 +65,8 @@ export const DEFAULT_POLICY_SETTINGS: Readonly<PolicySettings> = Object.freeze({
   generationW: 0,
   consumptionW: 0,
   extra: {},
+  greenEnergyAmpsOffset: 0,
+  policyOverride: '',
 });
 
 export interface SettingRange {
@@ -64,7 +79,10 @@ export interface SettingRange {
 type Reading = 'generationW' | 'consumptionW';
 
 /** The settings that hold one number: all but the readings and the two maps. */
-export type NumericSetting = Exclude<keyof PolicySettings, Reading | 'consumptionOffset' | 'extra'>;
+export type NumericSetting = Exclude<
+  keyof PolicySettings,
+  Reading | 'consumptionOffset' | 'extra' | 'policyOverride'
+>;
 
 /**
  * THE range of every numeric setting: what the API accepts (chargeNow, setScheduledChargingSettings and
@@ -86,6 +104,8 @@ export const NUMERIC_SETTINGS: Readonly<Record<NumericSetting, Readonly<SettingR
   hourResumeTrackGreenEnergy: { min: -1, max: 24 },
   sunrise: { min: 0, max: 24 },
   sunset: { min: 0, max: 24 },
+  // Amps, as volts × phases turn them into watts: beyond any home's supply either way.
+  greenEnergyAmpsOffset: { min: -1000, max: 1000 },
 });
 
 /**
@@ -173,6 +193,12 @@ export function settingTextProblem(key: string, text: string): string | undefine
   return undefined;
 }
 
+/** Why `value` cannot be the policy override, or undefined: '' (none) or a name of POLICY_NAMES. */
+export function overrideProblem(value: unknown): string | undefined {
+  if (value === '' || (POLICY_NAMES as readonly unknown[]).includes(value)) return undefined;
+  return `policy must be one of ${POLICY_NAMES.map((n) => `"${n}"`).join(', ')}`;
+}
+
 /** A policy setting (other than the free-form ones): only its own API changes it, never as text. */
 function isPolicyField(key: string): boolean {
   return Object.hasOwn(DEFAULT_POLICY_SETTINGS, key) && key !== 'extra';
@@ -215,7 +241,9 @@ export function patchProblem(patch: Partial<PolicySettings>): string | undefined
           ? entriesProblem(value as object, freeFormProblem, SETTINGS_BOUNDS.freeFormSettings, MANY_SETTINGS)
           : key === 'generationW' || key === 'consumptionW'
             ? readingProblem(key, value)
-            : numberProblem(key, value);
+            : key === 'policyOverride'
+              ? overrideProblem(value)
+              : numberProblem(key, value);
     if (problem) return problem;
   }
   return undefined;
@@ -255,6 +283,8 @@ export function restoreSettings(stored: unknown): PolicySettings {
     if (numberProblem(key, own(key)) === undefined) numbers[key] = plainZero(own(key));
   for (const key of ['generationW', 'consumptionW'] as const)
     if (readingProblem(key, own(key)) === undefined) numbers[key] = plainZero(own(key));
+  if (overrideProblem(own('policyOverride')) === undefined)
+    out.policyOverride = own('policyOverride') as PolicySettings['policyOverride'];
   const offsets = keptEntries(own('consumptionOffset'), offsetProblem, SETTINGS_BOUNDS.offsets);
   out.consumptionOffset = Object.fromEntries(
     offsets.map(([name, o]) => {

@@ -123,6 +123,8 @@ describe('stored settings', () => {
         generationW: 0,
         consumptionW: 0,
         extra: {},
+        greenEnergyAmpsOffset: 0,
+        policyOverride: '',
       },
     );
     assert.ok(Object.isFrozen(DEFAULT_POLICY_SETTINGS));

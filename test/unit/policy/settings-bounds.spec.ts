@@ -34,6 +34,7 @@ describe('one range table for the API and the restore', () => {
         hourResumeTrackGreenEnergy: { min: -1, max: 24 },
         sunrise: { min: 0, max: 24 },
         sunset: { min: 0, max: 24 },
+        greenEnergyAmpsOffset: { min: -1000, max: 1000 },
       },
     );
     assert.equal(
