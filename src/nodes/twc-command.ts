@@ -52,7 +52,8 @@ export = function register(RED: NodeAPI): void {
       this.status(commandStatus(String(name || '?'), result.statusCode, notice));
       msg.statusCode = result.statusCode;
       msg.payload = result.payload;
-      forHttp(msg);
+      // An empty body (checkArrival's 202) goes out as it is, not as the JSON text "".
+      forHttp(msg, result.payload === '');
       send(msg);
       done();
     });
