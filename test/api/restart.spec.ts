@@ -138,6 +138,31 @@ describe('a real node-red process killed with kill -9 or restarted keeps every c
     if (!expected.isGreen) assert.equal(normal.maxAmpsToDivideAmongSlaves, `${expected.amps}.00`);
   });
 
+  it('setConsumptionOffset and setPolicy: kill -9 100 ms after each answer keeps them, and the end of the override', async () => {
+    red = await startNodeRed(await apiWithReadings());
+    const base = red.url;
+    await apiUp(base);
+    const killed = async () => {
+      await delay(100);
+      red = await killAndRestart(red!);
+      return status(base);
+    };
+    await postJson(base, '/api/setConsumptionOffset', { offset: 3.5 }, 204);
+    assert.equal((await killed()).consumptionAmps, '3.50');
+    const rules = String((await status(base)).currentPolicy);
+    const other = rules === 'Scheduled Charging' ? 'Non Scheduled Charging' : 'Scheduled Charging';
+    await postJson(base, '/api/setPolicy', { policy: other }, 200);
+    let st = await killed();
+    assert.equal(st.currentPolicy, other, 'the override came back');
+    assert.equal(st.consumptionAmps, '3.50');
+    await postJson(base, '/api/setPolicy', { policy: rules }, 200);
+    st = await killed();
+    assert.equal(st.currentPolicy, rules, 'and so did its end');
+    const stateFile = path.join(red!.userDir, STATE_FOLDER, `${API_MASTER_ID}.json`);
+    const kept = JSON.parse(fs.readFileSync(stateFile, 'utf8')).policy;
+    assert.deepEqual([kept.policyOverride, kept.greenEnergyAmpsOffset], ['', 3.5]);
+  });
+
   it('settings a release before the state file kept in a localfilesystem context store are moved to it', async () => {
     const persistent = "contextStorage: { default: { module: 'localfilesystem' } },";
     const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'twc-nodered-'));
