@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { ChargePolicy } from '../../../src/policy/charge-policy';
 import { surplusAmps } from '../../../src/policy/green';
 import { POLICY_NAMES, restoreSettings, type PolicyName } from '../../../src/policy/settings';
 import { at, inputError, MON, policyAt } from './policy-clock';
@@ -161,6 +162,14 @@ describe('setPolicy: the override', () => {
     for (const bad of ['Nope', 5, null, ['Charge Now']])
       assert.equal(restoreSettings({ policyOverride: bad }).policyOverride, '');
     assert.equal(restoreSettings({ policyOverride: '' }).policyOverride, '');
+  });
+
+  it('a policy built with an override that is no policy name is refused with the names', () => {
+    assert.equal(
+      inputError(() => new ChargePolicy({ policyOverride: 'Nope' as PolicyName })),
+      'policy must be one of "Charge Now", "Scheduled Charging", "Track Green Energy", "Non Scheduled Charging"',
+    );
+    assert.equal(new ChargePolicy({ policyOverride: 'Charge Now' }).current.policyOverride, 'Charge Now');
   });
 
   it('is no free-form setting: setSetting cannot write it', () => {
