@@ -1,5 +1,5 @@
 /**
- * Reading sendDebugCommand's body (docs/api.md §4.12): a named read-only query or `Custom` with hex bytes,
+ * Reading sendDebugCommand's body (docs/api.md §4.15): a named read-only query or `Custom` with hex bytes,
  * and the unit to ask. Whether the bytes may go on the bus is the engine's gate, not decided here.
  */
 import type { DebugCommand } from '../master/debug';

@@ -11,10 +11,10 @@ import { sentByMaster } from '../protocol/messages';
 import type { MasterConfig } from './config';
 import type { SlaveRecord } from './slave-record';
 
-/** Debug commands accepted but not yet on the bus, all units together (docs/api.md §4.12). */
+/** Debug commands accepted but not yet on the bus, all units together (docs/api.md §4.15). */
 export const MAX_PENDING_DEBUG = 4;
 
-/** A one-off query from the API's sendDebugCommand (docs/api.md §4.12). */
+/** A one-off query from the API's sendDebugCommand (docs/api.md §4.15). */
 export interface DebugCommand {
   /** Class and function byte only, completed like any request to the unit; or a whole message, checksum included. */
   bytes: Uint8Array;

@@ -78,7 +78,7 @@ export class TwcMaster extends BusLine {
   }
 
   /**
-   * Queues a one-off read-only query (docs/api.md §4.12) for the gaps between heartbeats. Throws
+   * Queues a one-off read-only query (docs/api.md §4.15) for the gaps between heartbeats. Throws
    * RefusedCommandError for anything the gate or the read-only list refuses, DebugCommandError for an
    * unknown unit or a full queue; nothing is queued then.
    */
