@@ -7,7 +7,10 @@ import {
   parseSetSetting,
   parseTargetTwc,
 } from './requests';
+import { parseDebugCommand } from './debug-command';
+import { DebugCommandError } from '../master/debug';
 import { UnknownSlaveError, type TwcMaster } from '../master/engine';
+import { RefusedCommandError } from '../protocol';
 import { PolicyInputError, type ChargePolicy } from '../policy/charge-policy';
 
 export const COMMANDS = [
@@ -21,6 +24,7 @@ export const COMMANDS = [
   'setScheduledChargingSettings',
   'setSetting',
   'saveSettings',
+  'sendDebugCommand',
 ] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
@@ -57,7 +61,13 @@ export function runCommand(name: CommandName, input: unknown, target: CommandTar
     target.engine.setPolicy(target.policy);
     return result;
   } catch (err) {
-    if (err instanceof PolicyInputError || err instanceof UnknownSlaveError) return badRequest(err.message);
+    if (
+      err instanceof PolicyInputError ||
+      err instanceof UnknownSlaveError ||
+      err instanceof RefusedCommandError
+    )
+      return badRequest(err.message);
+    if (err instanceof DebugCommandError) return { statusCode: err.status, payload: { error: err.message } };
     throw err;
   }
 }
@@ -121,6 +131,12 @@ function run(
     case 'saveSettings': {
       const failed = save?.();
       return failed ? { statusCode: 500, payload: { error: failed } } : success(204);
+    }
+    case 'sendDebugCommand': {
+      const req = parseDebugCommand(input);
+      if (!req.ok) return badRequest(req.error);
+      engine.sendDebugCommand(req.value);
+      return success(204);
     }
   }
 }
