@@ -30,6 +30,7 @@ const POST = [
   'saveSettings',
   'setConsumptionOffset',
   'setPolicy',
+  'sendDebugCommand',
   'checkArrival',
   'checkDeparture',
   'sendTeslaAPICommand',

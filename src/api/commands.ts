@@ -10,7 +10,10 @@ import {
   parseSetSetting,
   parseTargetTwc,
 } from './requests';
+import { parseDebugCommand } from './debug-command';
+import { DebugCommandError } from '../master/debug';
 import { UnknownSlaveError, type TwcMaster } from '../master/engine';
+import { RefusedCommandError } from '../protocol';
 import { PolicyInputError, type ChargePolicy } from '../policy/charge-policy';
 
 export const COMMANDS = [
@@ -26,6 +29,7 @@ export const COMMANDS = [
   'saveSettings',
   'setConsumptionOffset',
   'setPolicy',
+  'sendDebugCommand',
   'checkArrival',
   'checkDeparture',
   'sendTeslaAPICommand',
@@ -69,7 +73,13 @@ export function runCommand(name: CommandName, input: unknown, target: CommandTar
     target.engine.setPolicy(target.policy);
     return result;
   } catch (err) {
-    if (err instanceof PolicyInputError || err instanceof UnknownSlaveError) return badRequest(err.message);
+    if (
+      err instanceof PolicyInputError ||
+      err instanceof UnknownSlaveError ||
+      err instanceof RefusedCommandError
+    )
+      return badRequest(err.message);
+    if (err instanceof DebugCommandError) return { statusCode: err.status, payload: { error: err.message } };
     throw err;
   }
 }
@@ -144,6 +154,12 @@ function run(
       const req = parsePolicyName(input);
       if (!req.ok) return badRequest(req.error);
       return success(200, { policy: policy.setPolicy(req.value) });
+    }
+    case 'sendDebugCommand': {
+      const req = parseDebugCommand(input);
+      if (!req.ok) return badRequest(req.error);
+      engine.sendDebugCommand(req.value);
+      return success(204);
     }
     case 'checkArrival':
     case 'checkDeparture':

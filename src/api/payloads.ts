@@ -58,6 +58,6 @@ export function payloadOf(name: Exclude<PayloadName, 'events'>, bus: ViewSource,
     case 'uuid':
       return hostUuid();
     case 'lastTWCResponse':
-      return pythonBytesRepr(engine.lastUnusualFrame());
+      return pythonBytesRepr(engine.lastDebugResponse());
   }
 }

@@ -6,6 +6,22 @@ import type * as http from 'node:http';
  */
 export const API_MAX_BODY_BYTES = 64 * 1024;
 
+/** Writes the head of a JSON answer; returns its text. */
+function jsonHead(
+  res: http.ServerResponse,
+  status: number,
+  body: unknown,
+  headers: http.OutgoingHttpHeaders,
+): string {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'Content-Type': 'application/json',
+    'Content-Length': Buffer.byteLength(text),
+    ...headers,
+  });
+  return text;
+}
+
 /** A JSON answer, unless one has gone out already. */
 export function answerJson(
   res: http.ServerResponse,
@@ -13,14 +29,7 @@ export function answerJson(
   body: unknown,
   headers: http.OutgoingHttpHeaders = {},
 ): void {
-  if (res.headersSent) return;
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'Content-Type': 'application/json',
-    'Content-Length': Buffer.byteLength(text),
-    ...headers,
-  });
-  res.end(text);
+  if (!res.headersSent) res.end(jsonHead(res, status, body, headers));
 }
 
 /** How long a client may take to read a refusal before its connection is cut. */
@@ -42,15 +51,8 @@ export function answerAndClose(
   const req = res.req;
   if (!req || req.complete || !bodyFollows(req)) return answerJson(res, status, body, headers);
   req.pause();
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'Content-Type': 'application/json',
-    'Content-Length': Buffer.byteLength(text),
-    Connection: 'close',
-    ...headers,
-  });
   // The whole answer goes out now; ending the response would close the socket.
-  res.write(text);
+  res.write(jsonHead(res, status, body, { Connection: 'close', ...headers }));
   const finish = (): void => {
     clearTimeout(timer);
     if (!res.writableEnded) res.end();

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { Clock, TimerHandle } from '../clock';
 import { BYTE_MS, decodeMessage, encodeFrame, FrameDecoder, RefusedCommandError } from '../protocol';
-import { sentByMaster, type TwcMessage } from '../protocol/messages';
+import type { TwcMessage } from '../protocol/messages';
 import type { Transport, TransportStatus } from '../transport/transport';
 import { busStatsOf, newEngineCounters } from './bus-stats';
 import type { MasterConfig } from './config';
@@ -11,14 +11,14 @@ import type { BusStats, MasterEvents, MasterWarning } from './types';
 
 /** Idle line left before we talk (≥ 2 character times, docs/protocol.md §5.3). */
 export const TURNAROUND_MS = 3;
-/** Frames TWCManager does not keep as "the last TWC response". */
-const ROUTINE = new Set<TwcMessage['kind']>(['slaveLinkReady', 'slaveHeartbeat', 'kwhReport']);
 
 /** A reply we wait for before the bus is ours again. */
 interface Awaiting {
   deadline: number;
   isReply: (m: TwcMessage) => boolean;
   onMissed?: (now: number) => void;
+  /** The reply answers a debug command: it becomes the last response. */
+  keepsReply: boolean;
 }
 
 /**
@@ -37,7 +37,7 @@ export abstract class BusLine extends EventEmitter<MasterEvents> {
   private nextTxAt = 0;
   private timer: TimerHandle | undefined;
   private timerAt = Number.POSITIVE_INFINITY;
-  private lastUnusual: Uint8Array | undefined;
+  private lastResponse: Uint8Array | undefined;
 
   protected constructor(
     protected readonly transport: Transport,
@@ -68,9 +68,12 @@ export abstract class BusLine extends EventEmitter<MasterEvents> {
     this.transport.off('status', this.onTransportStatus);
   }
 
-  /** The last frame that was not a routine link-ready, heartbeat or kWh report (getLastTWCResponse). */
-  lastUnusualFrame(): Uint8Array | undefined {
-    return this.lastUnusual;
+  /**
+   * The reply to the latest debug command (getLastTWCResponse, docs/api.md §3.8): undefined before the
+   * first, empty from its acceptance until its reply.
+   */
+  lastDebugResponse(): Uint8Array | undefined {
+    return this.lastResponse;
   }
 
   busStats(): BusStats {
@@ -86,6 +89,11 @@ export abstract class BusLine extends EventEmitter<MasterEvents> {
   /** What to send now (a function that sends it and returns when the bus is free), or when to look again. */
   protected abstract nextAction(now: number): (() => number) | number;
 
+  /** A debug command was accepted: its reply, not an older one, is what the API shows next. */
+  protected debugAccepted(): void {
+    this.lastResponse = new Uint8Array(0);
+  }
+
   protected wake(): void {
     if (this.running) this.schedule(this.clock.now());
   }
@@ -96,9 +104,10 @@ export abstract class BusLine extends EventEmitter<MasterEvents> {
     now: number,
     isReply: (m: TwcMessage) => boolean,
     onMissed?: (at: number) => void,
+    keepsReply = false,
   ): number {
     const deadline = now + this.transmit(msg) * BYTE_MS + this.timing.replyTimeoutMs;
-    this.awaiting = { deadline, isReply, onMissed };
+    this.awaiting = { deadline, isReply, onMissed, keepsReply };
     return deadline;
   }
 
@@ -127,11 +136,8 @@ export abstract class BusLine extends EventEmitter<MasterEvents> {
     const now = this.clock.now();
     const lookAgainAt = this.rxHold.arrived(now);
     try {
-      for (const message of this.decoder.push(chunk, now)) {
-        const decoded = decodeMessage(message);
-        if (!ROUTINE.has(decoded.kind) && !sentByMaster(decoded)) this.lastUnusual = message;
-        this.received(decoded, now);
-      }
+      for (const message of this.decoder.push(chunk, now))
+        this.received(decodeMessage(message), message, now);
     } catch (err) {
       this.say({
         code: 'internalError',
@@ -141,11 +147,12 @@ export abstract class BusLine extends EventEmitter<MasterEvents> {
     this.schedule(this.awaiting ? this.awaiting.deadline : lookAgainAt);
   };
 
-  private received(msg: TwcMessage, now: number): void {
+  private received(msg: TwcMessage, message: Uint8Array, now: number): void {
     this.stats.framesIn++;
     this.emit('rx', msg);
     const timely = this.awaiting?.isReply(msg) === true;
     if (timely) {
+      if (this.awaiting?.keepsReply) this.lastResponse = message;
       this.awaiting = undefined;
       this.schedule(now + TURNAROUND_MS);
     }

@@ -8,6 +8,7 @@ import { BusLine, TURNAROUND_MS } from './bus-line';
 import { busAlerts, busWarnings, unconfirmedLimitWarning } from './bus-warnings';
 import type { Candidate } from './candidates';
 import { resolveMasterConfig, type MasterConfig } from './config';
+import { debugMessage, DebugCommandError, MAX_PENDING_DEBUG, type DebugCommand } from './debug';
 import { heartbeatFor, probeFor } from './frames';
 import { LinkReadyPlan } from './link-ready';
 import { offerForHeartbeat } from './offers';
@@ -74,6 +75,25 @@ export class TwcMaster extends BusLine {
   /** FC B2 to one slave or all; the slave is offered 0 A until started again. */
   stopCharging(id?: TwcId): number {
     return this.command('stopCharging', id);
+  }
+
+  /**
+   * Queues a one-off read-only query (docs/api.md §4.15) for the gaps between heartbeats. Throws
+   * RefusedCommandError for anything the gate or the read-only list refuses, DebugCommandError for an
+   * unknown unit or a full queue; nothing is queued then.
+   */
+  sendDebugCommand(command: DebugCommand): void {
+    const list = this.slaves.list();
+    const { slave, message } = debugMessage(command, list, this.config);
+    const pending = list.reduce((n, s) => n + s.debugQueries.length, 0);
+    if (pending >= MAX_PENDING_DEBUG)
+      throw new DebugCommandError(
+        `${pending} debug commands are still waiting for the bus; try again in a second`,
+        429,
+      );
+    slave.debugQueries.push(message);
+    this.debugAccepted();
+    this.wake();
   }
 
   /** The slaves alone: no call into the policy (which may itself ask for the slaves' voltages). */
@@ -293,7 +313,7 @@ export class TwcMaster extends BusLine {
   /** Returns when the bus is free again. */
   private sendQuery(query: Query, now: number): number {
     this.probedLast = false;
-    if (query.isReply) return this.request(query.request, now, query.isReply);
+    if (query.isReply) return this.request(query.request, now, query.isReply, undefined, query.keepsReply);
     // Commands get no reply; leave the slave a moment before the next frame.
     return this.tell(query.request, now, this.config.replyTimeoutMs / 2);
   }

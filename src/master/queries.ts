@@ -1,14 +1,18 @@
-import type { MasterRequest, RequestKind, TwcMessage } from '../protocol/messages';
+import type { MasterRequest, RequestKind, TwcMessage, UnknownMessage } from '../protocol/messages';
 import { VIN_PARTS } from '../protocol/tables';
 import type { MasterConfig } from './config';
+import { answersDebug } from './debug';
 import type { SlaveRecord } from './slave-record';
 
 /** A request for the bus's gaps between heartbeats, and how to recognise its reply. */
 export interface Query {
   slave: SlaveRecord;
-  request: MasterRequest;
+  /** A debug command's message goes out as it was vetted, hence as raw bytes. */
+  request: MasterRequest | UnknownMessage;
   /** Undefined for commands that get no reply (FC B1 / FC B2). */
   isReply?: (msg: TwcMessage) => boolean;
+  /** The reply is the answer to a debug command (getLastTWCResponse). */
+  keepsReply?: boolean;
 }
 
 function request(slave: SlaveRecord, kind: RequestKind, config: MasterConfig): MasterRequest {
@@ -16,8 +20,9 @@ function request(slave: SlaveRecord, kind: RequestKind, config: MasterConfig): M
 }
 
 /**
- * The next request to send, most urgent first: start/stop commands, the firmware version once, the VIN
- * while a car is connected, then lifetime kWh and voltages. Protocol-1 units know only the commands.
+ * The next request to send, most urgent first: start/stop commands, debug commands from the API, the
+ * firmware version once, the VIN while a car is connected, then lifetime kWh and voltages. Protocol-1 units
+ * know only the commands.
  */
 export function nextQuery(
   slaves: Iterable<SlaveRecord>,
@@ -28,6 +33,16 @@ export function nextQuery(
   for (const slave of list) {
     const command = slave.pendingCommands.shift();
     if (command) return { slave, request: request(slave, command, config) };
+  }
+  for (const slave of list) {
+    const bytes = slave.debugQueries.shift();
+    if (bytes === undefined) continue;
+    return {
+      slave,
+      request: { kind: 'unknown', bytes },
+      isReply: (m) => answersDebug(m, slave.id),
+      keepsReply: true,
+    };
   }
   for (const slave of list) {
     if (slave.version !== 2 || slave.firmwareAsked) continue;
@@ -63,7 +78,7 @@ export function nextQuery(
 export function nextQueryDueAt(slaves: Iterable<SlaveRecord>): number {
   let at = Number.POSITIVE_INFINITY;
   for (const s of slaves) {
-    if (s.pendingCommands.length > 0) return Number.NEGATIVE_INFINITY;
+    if (s.pendingCommands.length > 0 || s.debugQueries.length > 0) return Number.NEGATIVE_INFINITY;
     if (s.version !== 2) continue;
     if (!s.firmwareAsked) return Number.NEGATIVE_INFINITY;
     at = Math.min(at, s.nextKwhAt, s.currentVIN ? Number.POSITIVE_INFINITY : s.nextVinAt);

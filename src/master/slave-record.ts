@@ -102,6 +102,8 @@ export class SlaveRecord {
   firmwareAsked = false;
   /** Start/stop commands waiting for the bus. */
   pendingCommands: ('startCharging' | 'stopCharging')[] = [];
+  /** Vetted debug commands waiting for the bus (src/master/debug.ts). */
+  debugQueries: Uint8Array[] = [];
 
   constructor(
     readonly id: TwcId,

@@ -1,7 +1,7 @@
 import { checksum } from './checksum';
 import { CLASS_SLAVE, FRAME_DELIMITER, LENGTH_LONG, LENGTH_V1, LENGTH_V2 } from './constants';
 import { escape } from './escaping';
-import type { ProtocolVersion, TwcMessage } from './messages';
+import type { ProtocolVersion, TwcId, TwcMessage } from './messages';
 import { assertAllowed } from './refused';
 import { MASTER_CODES, REPLY_CODES, REQUEST_CODES, VIN_PARTS } from './tables';
 
@@ -56,6 +56,20 @@ function clamp(value: number, max: number): number {
 }
 
 const centiAmps = (amps: number): number => amps * 100;
+
+/**
+ * An addressed master message without data, at the unit's length: how every request is built. Not vetted:
+ * the caller puts it through the refusal gate (encodeMessage does; so does a debug command).
+ */
+export function addressedMessage(
+  cls: number,
+  fn: number,
+  sender: TwcId,
+  receiver: TwcId,
+  version: ProtocolVersion,
+): Uint8Array {
+  return new MessageBuilder(lengthOf(version), cls, fn).u16(2, sender).u16(4, receiver).done();
+}
 
 function build(msg: TwcMessage): Uint8Array {
   switch (msg.kind) {
@@ -122,10 +136,7 @@ function build(msg: TwcMessage): Uint8Array {
       return Uint8Array.from(msg.bytes);
     default: {
       const [cls, fn] = REQUEST_CODES[msg.kind];
-      return new MessageBuilder(lengthOf(msg.version), cls, fn)
-        .u16(2, msg.sender)
-        .u16(4, msg.receiver)
-        .done();
+      return addressedMessage(cls, fn, msg.sender, msg.receiver, msg.version);
     }
   }
 }

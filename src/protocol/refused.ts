@@ -1,7 +1,14 @@
 import { hasValidChecksum } from './checksum';
 import { CLASS_COMMAND, CLASS_REQUEST, LENGTH_LONG, MIN_REQUEST_LENGTH } from './constants';
 import { formatHex } from './hex';
-import { codeOf, ENCODED_CODES, HEARTBEAT_ERROR_COMMAND, HeartbeatCommand, MASTER_CODES } from './tables';
+import {
+  codeOf,
+  ENCODED_CODES,
+  HEARTBEAT_ERROR_COMMAND,
+  HeartbeatCommand,
+  MASTER_CODES,
+  READ_ONLY_CODES,
+} from './tables';
 
 /** Thrown by every encoder path for a message that must never reach a Wall Connector. */
 export class RefusedCommandError extends Error {
@@ -50,4 +57,18 @@ export function refusalReason(message: Uint8Array): string | undefined {
 export function assertAllowed(message: Uint8Array): void {
   const reason = refusalReason(message);
   if (reason !== undefined) throw new RefusedCommandError(`refused to send ${formatHex(message)}: ${reason}`);
+}
+
+const READ_ONLY_LIST = [...READ_ONLY_CODES].map((code) => formatHex([code >> 8, code & 0xff])).join(', ');
+
+/**
+ * Why `message` must not go out as a debug command; undefined when it may. The encoder's gate first, so
+ * FC 19 and the like are refused with their own reason; then only the read-only requests, since anything
+ * else (a heartbeat with a limit, a start or stop, a link-ready) would bypass what the engine keeps track of.
+ */
+export function debugRefusalReason(message: Uint8Array): string | undefined {
+  const reason = refusalReason(message);
+  if (reason !== undefined) return reason;
+  if (READ_ONLY_CODES.has(codeOf(message[0], message[1]))) return undefined;
+  return `${formatHex(message.subarray(0, 2))} is not a read-only query; a debug command sends only ${READ_ONLY_LIST}`;
 }

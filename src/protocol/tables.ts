@@ -86,6 +86,16 @@ export const ENCODED_CODES: ReadonlySet<number> = new Set([
   ),
 ]);
 
+/**
+ * The master's requests that only read: class FB, each answered by the addressed unit with what it knows
+ * (docs/protocol.md §4.2). A debug command (docs/api.md §4.15) may send these and nothing else.
+ */
+export const READ_ONLY_CODES: ReadonlySet<number> = new Set(
+  Object.values(REQUEST_CODES)
+    .filter(([cls]) => cls === CLASS_REQUEST)
+    .map(([cls, fn]) => codeOf(cls, fn)),
+);
+
 /** Master heartbeat command byte; only these three are ever encoded (docs/protocol.md §4.4, §4.6). */
 export const HeartbeatCommand = {
   KeepAlive: 0x00,

@@ -47,7 +47,7 @@ export const TWCMANAGER_POST = [
  * Routes another part of issue 14 adds: until the flow serves them they must be 404, and once it does this
  * list must lose them and ROWS gain theirs (the test below fails either way until both are done).
  */
-const PENDING = new Set(['setLatLon', 'sendDebugCommand']);
+const PENDING = new Set(['setLatLon']);
 
 type Expect = 'json' | 'text' | 'empty' | 'error';
 interface Row {
@@ -216,6 +216,31 @@ const ROWS: Row[] = [
   post('setPolicy', 'unicode', { policy: 'Политика🔌' }, 400, 'error'),
   post('setPolicy', 'a null byte', { policy: 'Charge Now\u0000' }, 400, 'error'),
   ...notAnObject('setPolicy'),
+  post('sendDebugCommand', 'firmware version', { commandName: 'GetFirmwareVersion' }, 204, 'empty'),
+  post('sendDebugCommand', 'missing commandName', {}, 400, 'error'),
+  post('sendDebugCommand', 'null commandName', { commandName: null }, 400, 'error'),
+  post('sendDebugCommand', 'empty commandName', { commandName: '' }, 400, 'error'),
+  post('sendDebugCommand', 'numeric commandName', { commandName: 12345 }, 400, 'error'),
+  post('sendDebugCommand', 'unknown commandName', { commandName: 'Nope' }, 400, 'error'),
+  post('sendDebugCommand', 'Custom without customCommand', { commandName: 'Custom' }, 400, 'error'),
+  post(
+    'sendDebugCommand',
+    'Custom FC 19 (refused)',
+    { commandName: 'Custom', customCommand: 'FC19' },
+    400,
+    'error',
+  ),
+  post(
+    'sendDebugCommand',
+    'Custom FB E8 (refused)',
+    { commandName: 'Custom', customCommand: 'FBE8' },
+    400,
+    'error',
+  ),
+  post('sendDebugCommand', 'a 10000-character commandName', { commandName: LONG }, 400, 'error'),
+  post('sendDebugCommand', 'unicode', { commandName: 'Политика🔌' }, 400, 'error'),
+  post('sendDebugCommand', 'a null byte', { commandName: 'GetFirmwareVersion\u0000' }, 400, 'error'),
+  ...notAnObject('sendDebugCommand'),
   post('checkArrival', 'extra fields', { extraField: 'ignored' }, 202, 'empty'),
   post('checkArrival', 'empty', '', 202, 'empty'),
   post('checkDeparture', 'extra fields', { extraField: 'ignored' }, 202, 'empty'),

@@ -11,6 +11,8 @@ export interface SerialSim {
   bus: SimulatedBus;
   /** Writes `bytes` on the wire after the frames already queued, never inside one. */
   inject(bytes: Uint8Array): Promise<void>;
+  /** Every chunk the other end put on the wire, as it arrived: a bus capture. */
+  readonly heard: { at: number; bytes: Buffer }[];
   close(): Promise<void>;
 }
 
@@ -29,11 +31,16 @@ export async function attachSerialSim(
       port.drain(() => resolve());
     });
   bus.on('data', (frame) => void write(frame));
-  port.on('data', (chunk: Buffer) => bus.write(chunk));
+  const heard: { at: number; bytes: Buffer }[] = [];
+  port.on('data', (chunk: Buffer) => {
+    heard.push({ at: Date.now(), bytes: chunk });
+    bus.write(chunk);
+  });
   bus.start();
   return {
     bus,
     inject: write,
+    heard,
     close: () =>
       new Promise<void>((resolve) => {
         bus.stop();

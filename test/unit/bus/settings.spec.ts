@@ -172,9 +172,14 @@ describe('parseMasterSettings (the twc-master node config)', () => {
     for (const bad of ['777', '77777', 'GGGG', 'x7777', '7777x', '']) {
       assert.equal(
         refusal({ ...base, fakeTWCID: bad }),
-        `fakeTWCID must be four hexadecimal digits (got "${bad.trim()}")`,
+        `fakeTWCID must be four hexadecimal digits (got "${bad}")`,
       );
     }
+    // The refusal names what was typed without the blanks around it.
+    assert.equal(
+      refusal({ ...base, fakeTWCID: ' 77 ' }),
+      'fakeTWCID must be four hexadecimal digits (got "77")',
+    );
     assert.equal(parseMasterSettings({ ...base, fakeTWCID: 'fFeE' }).fakeTWCID, 'FFEE');
   });
 
