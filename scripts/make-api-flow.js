@@ -28,6 +28,7 @@ const POST = [
   'setScheduledChargingSettings',
   'setSetting',
   'saveSettings',
+  'setLatLon',
 ];
 
 const nodes = [

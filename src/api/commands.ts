@@ -3,6 +3,7 @@ import {
   parseChargeNow,
   parseDeleteOffset,
   parseGreenEnergy,
+  parseLatLon,
   parseSchedule,
   parseSetSetting,
   parseTargetTwc,
@@ -21,6 +22,7 @@ export const COMMANDS = [
   'setScheduledChargingSettings',
   'setSetting',
   'saveSettings',
+  'setLatLon',
 ] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
@@ -121,6 +123,12 @@ function run(
     case 'saveSettings': {
       const failed = save?.();
       return failed ? { statusCode: 500, payload: { error: failed } } : success(204);
+    }
+    case 'setLatLon': {
+      const req = parseLatLon(input);
+      if (!req.ok) return badRequest(req.error);
+      policy.setLocation(req.value.lat, req.value.lon);
+      return success(204);
     }
   }
 }

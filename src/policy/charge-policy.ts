@@ -1,4 +1,5 @@
 import type { AmpsPolicy } from './available-amps';
+import { isDaylight } from './daylight';
 import { DEFAULT_HYSTERESIS, GreenHysteresis, surplusAmps } from './green';
 import { inSchedule } from './schedule';
 import type { Supply } from './supply';
@@ -242,6 +243,20 @@ export class ChargePolicy implements AmpsPolicy {
     else this.update({ extra: { ...this.settings.extra, [key]: text } });
   }
 
+  /**
+   * setLatLon: the home location, both coordinates at once, in degrees (lat −90…90, lon −180…180); from then
+   * on Track Green Energy's daylight is the sun's at that place (docs/api.md §6.7).
+   */
+  setLocation(lat: number, lon: number): void {
+    const coordinate = (key: 'homeLat' | 'homeLon', name: string, v: number): number => {
+      const { min, max } = NUMERIC_SETTINGS[key];
+      if (!(typeof v === 'number' && v >= min && v <= max))
+        throw new PolicyInputError(`${name} must be a number from ${min} to ${max}`);
+      return v;
+    };
+    this.update({ homeLat: coordinate('homeLat', 'lat', lat), homeLon: coordinate('homeLon', 'lon', lon) });
+  }
+
   /** The policy in force now, chosen in TWCManager's order (docs/api.md §6.2). */
   active(): ActivePolicy {
     const s = this.settings;
@@ -251,12 +266,8 @@ export class ChargePolicy implements AmpsPolicy {
     const at = new Date(nowMs);
     if (inSchedule(s, at))
       return { name: 'Scheduled Charging', amps: s.scheduledAmpsMax, isGreen: false, action: 1 };
-    const hour = at.getHours();
     const daylight =
-      hour >= s.sunrise &&
-      hour < s.sunset &&
-      s.hourResumeTrackGreenEnergy <= hour &&
-      s.nonScheduledAction !== 2;
+      isDaylight(s, nowMs) && s.hourResumeTrackGreenEnergy <= at.getHours() && s.nonScheduledAction !== 2;
     if (daylight || s.nonScheduledAction === 3) {
       const amps = this.green.amps(surplusAmps(s, this.supply()), nowMs);
       return { name: 'Track Green Energy', amps, isGreen: true, action: 3 };
