@@ -94,6 +94,16 @@ describe('daylight from the home location', () => {
     }
   });
 
+  it('polar day is daylight also in the minutes between mean and true solar midnight', () => {
+    // suncalc picks the day by mean solar time; in mid-July the sun runs 6 minutes behind it, so at 22:47 UTC
+    // the new solar day has begun by the mean clock but its true midnight (22:50) is still ahead.
+    const t = utc('2024-07-15T22:47Z');
+    const w = greenWindow(at(TROMSO), t);
+    assert.equal(w.allDay, true);
+    assert.ok(w.startMs! > t, 'the solar day shown begins a few minutes later');
+    assert.equal(isDaylight(at(TROMSO), t), true);
+  });
+
   it('Tromsø in December: polar night, no daylight at noon, no window', () => {
     const s = at(TROMSO);
     for (const iso of ['2024-12-21T10:45Z', '2024-12-21T00:00Z']) {
