@@ -28,6 +28,7 @@ const POST = [
   'setScheduledChargingSettings',
   'setSetting',
   'saveSettings',
+  'setLatLon',
   'setConsumptionOffset',
   'setPolicy',
   'sendDebugCommand',

@@ -6,6 +6,7 @@ import {
   parseDeleteOffset,
   parseGreenEnergy,
   parsePolicyName,
+  parseLatLon,
   parseSchedule,
   parseSetSetting,
   parseTargetTwc,
@@ -27,6 +28,7 @@ export const COMMANDS = [
   'setScheduledChargingSettings',
   'setSetting',
   'saveSettings',
+  'setLatLon',
   'setConsumptionOffset',
   'setPolicy',
   'sendDebugCommand',
@@ -143,6 +145,12 @@ function run(
     case 'saveSettings': {
       const failed = save?.();
       return failed ? { statusCode: 500, payload: { error: failed } } : success(204);
+    }
+    case 'setLatLon': {
+      const req = parseLatLon(input);
+      if (!req.ok) return badRequest(req.error);
+      policy.setLocation(req.value.lat, req.value.lon);
+      return success(204);
     }
     case 'setConsumptionOffset': {
       const req = parseConsumptionOffset(input);

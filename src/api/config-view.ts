@@ -1,8 +1,15 @@
 import type { ActivePolicy } from '../policy/charge-policy';
+import type { PolicySettings } from '../policy/settings';
 import type { InstallationSettings } from './installation';
 
-/** GET /api/getConfig: the twc-master settings in TWCManager's branches; no credential ever appears. */
-export function getConfig(install: InstallationSettings): Record<string, unknown> {
+/**
+ * GET /api/getConfig: the twc-master settings in TWCManager's branches, and the home location in a branch
+ * of its own (docs/api.md §3.3); no credential ever appears.
+ */
+export function getConfig(
+  install: InstallationSettings,
+  location: Pick<PolicySettings, 'homeLat' | 'homeLon'>,
+): Record<string, unknown> {
   return {
     config: {
       wiringMaxAmpsAllTWCs: install.wiringMaxAmpsAllTWCs,
@@ -20,6 +27,7 @@ export function getConfig(install: InstallationSettings): Record<string, unknown
     },
     control: { HTTP: { enabled: install.httpEnabled, listenPort: install.listenPort } },
     policy: {},
+    settings: { homeLat: location.homeLat, homeLon: location.homeLon },
   };
 }
 

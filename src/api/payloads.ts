@@ -46,7 +46,7 @@ export function payloadOf(name: Exclude<PayloadName, 'events'>, bus: ViewSource,
     case 'slaves':
       return getSlaveTWCs(engine.snapshot(), install);
     case 'config':
-      return getConfig(install);
+      return getConfig(install, policy.current);
     case 'policy':
       return getPolicy();
     case 'policyAction':

@@ -197,3 +197,30 @@ export function parsePolicyName(payload: unknown): Parsed<unknown> {
   if (name === undefined || name === null) return { ok: false, error: 'policy field is required' };
   return { ok: true, value: name };
 }
+
+/**
+ * Python's float() of a decimal text: digits with an optional point and exponent, blanks around. Not
+ * JavaScript's Number(), which also reads "0x1A" and "0b1".
+ */
+const DECIMAL = /^\s*[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?\s*$/i;
+
+function decimalLike(value: unknown): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+  return typeof value === 'string' && DECIMAL.test(value) ? Number(value) : undefined;
+}
+
+export interface LatLonRequest {
+  lat: number;
+  lon: number;
+}
+
+/** setLatLon: both fields required, numbers or numeric text; the ranges are the policy's (docs/api.md §4.12). */
+export function parseLatLon(payload: unknown): Parsed<LatLonRequest> {
+  const body = bodyObject(payload);
+  if (!body.ok) return body;
+  const lat = decimalLike(body.value.lat);
+  const lon = decimalLike(body.value.lon);
+  if (lat === undefined) return { ok: false, error: 'lat is required and must be a number of degrees' };
+  if (lon === undefined) return { ok: false, error: 'lon is required and must be a number of degrees' };
+  return { ok: true, value: { lat, lon } };
+}

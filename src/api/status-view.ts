@@ -1,5 +1,6 @@
 import type { MasterSnapshot } from '../master/types';
 import { DAY_NAMES, type ActivePolicy } from '../policy/charge-policy';
+import { greenWindow } from '../policy/daylight';
 import { greenWatts } from '../policy/green';
 import { scheduleEnabled } from '../policy/schedule';
 import type { PolicySettings } from '../policy/settings';
@@ -29,6 +30,7 @@ export function scheduledCharging(s: PolicySettings): Record<string, unknown> {
   };
 }
 
+/** Local time as TWCManager's currentServerTime writes it: `YYYY-MM-DD, HH:MM`. */
 function serverTime(nowMs: number): string {
   const d = new Date(nowMs);
   const pad = (n: number): string => String(n).padStart(2, '0');
@@ -70,5 +72,16 @@ export function getStatus(
     status.chargeNowTimeEnd = settings.chargeNowTimeEnd;
     status.chargeNowAmps = settings.chargeNowAmps;
   }
-  return status;
+  return { ...status, ...greenWindowFields(settings, nowMs) };
+}
+
+/** Ours, after TWCManager's keys: the daylight window Track Green Energy uses now (docs/api.md §6.7). */
+export function greenWindowFields(settings: PolicySettings, nowMs: number): Record<string, unknown> {
+  const w = greenWindow(settings, nowMs);
+  return {
+    greenWindowSource: w.source,
+    greenWindowStart: w.startMs === null ? null : serverTime(w.startMs),
+    greenWindowEnd: w.endMs === null ? null : serverTime(w.endMs),
+    greenWindowAllDay: w.allDay,
+  };
 }

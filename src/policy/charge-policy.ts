@@ -1,4 +1,5 @@
 import type { AmpsPolicy } from './available-amps';
+import { isDaylight } from './daylight';
 import { DEFAULT_HYSTERESIS, GreenHysteresis, surplusAmps } from './green';
 import { inSchedule } from './schedule';
 import type { Supply } from './supply';
@@ -243,6 +244,20 @@ export class ChargePolicy implements AmpsPolicy {
     else this.update({ extra: { ...this.settings.extra, [key]: text } });
   }
 
+  /**
+   * setLatLon: the home location, both coordinates at once, in degrees (lat −90…90, lon −180…180); from then
+   * on Track Green Energy's daylight is the sun's at that place (docs/api.md §6.7).
+   */
+  setLocation(lat: number, lon: number): void {
+    const coordinate = (key: 'homeLat' | 'homeLon', name: string, v: number): number => {
+      const { min, max } = NUMERIC_SETTINGS[key];
+      if (!(typeof v === 'number' && v >= min && v <= max))
+        throw new PolicyInputError(`${name} must be a number from ${min} to ${max}`);
+      return v;
+    };
+    this.update({ homeLat: coordinate('homeLat', 'lat', lat), homeLon: coordinate('homeLon', 'lon', lon) });
+  }
+
   /** setConsumptionOffset: amps added to consumption (negative: to generation), within docs/api.md §4.11's range. */
   setConsumptionOffset(amps: number): void {
     this.update({ greenEnergyAmpsOffset: finiteNumber('offset', amps) });
@@ -291,12 +306,8 @@ export class ChargePolicy implements AmpsPolicy {
     if (this.chargeNowActive()) return 'Charge Now';
     const at = new Date(nowMs);
     if (inSchedule(s, at)) return 'Scheduled Charging';
-    const hour = at.getHours();
     const daylight =
-      hour >= s.sunrise &&
-      hour < s.sunset &&
-      s.hourResumeTrackGreenEnergy <= hour &&
-      s.nonScheduledAction !== 2;
+      isDaylight(s, nowMs) && s.hourResumeTrackGreenEnergy <= at.getHours() && s.nonScheduledAction !== 2;
     return daylight || s.nonScheduledAction === 3 ? 'Track Green Energy' : 'Non Scheduled Charging';
   }
 

@@ -26,6 +26,12 @@ export interface PolicySettings {
   hourResumeTrackGreenEnergy: number;
   sunrise: number;
   sunset: number;
+  /**
+   * The home location (setLatLon), degrees; LOCATION_UNSET (TWCManager's 10000) when unset. With both set,
+   * Track Green Energy's daylight is the real sunrise to sunset there instead of sunrise/sunset (docs/api.md §6.7).
+   */
+  homeLat: number;
+  homeLon: number;
   consumptionOffset: Record<string, ConsumptionOffset>;
   /** Latest readings from the flows (setGreenEnergy), in watts, offsets not applied. */
   generationW: number;
@@ -46,6 +52,8 @@ export const POLICY_NAMES = [
   'Non Scheduled Charging',
 ] as const;
 export type PolicyName = (typeof POLICY_NAMES)[number];
+/** TWCManager's value of homeLat/homeLon when no location is known (far outside any coordinate). */
+export const LOCATION_UNSET = 10000;
 
 export const DEFAULT_POLICY_SETTINGS: Readonly<PolicySettings> = Object.freeze({
   chargeNowAmps: 0,
@@ -61,6 +69,8 @@ export const DEFAULT_POLICY_SETTINGS: Readonly<PolicySettings> = Object.freeze({
   hourResumeTrackGreenEnergy: 0,
   sunrise: 6,
   sunset: 20,
+  homeLat: LOCATION_UNSET,
+  homeLon: LOCATION_UNSET,
   consumptionOffset: {},
   generationW: 0,
   consumptionW: 0,
@@ -74,6 +84,8 @@ export interface SettingRange {
   max: number;
   /** Only whole numbers (a bitmap, a choice). */
   whole?: boolean;
+  /** A value outside min…max that is accepted and kept too, meaning "not set". */
+  unset?: number;
 }
 
 type Reading = 'generationW' | 'consumptionW';
@@ -104,6 +116,8 @@ export const NUMERIC_SETTINGS: Readonly<Record<NumericSetting, Readonly<SettingR
   hourResumeTrackGreenEnergy: { min: -1, max: 24 },
   sunrise: { min: 0, max: 24 },
   sunset: { min: 0, max: 24 },
+  homeLat: { min: -90, max: 90, unset: LOCATION_UNSET },
+  homeLon: { min: -180, max: 180, unset: LOCATION_UNSET },
   // Amps, as volts × phases turn them into watts: beyond any home's supply either way.
   greenEnergyAmpsOffset: { min: -1000, max: 1000 },
 });
@@ -142,10 +156,12 @@ export function isNumericSetting(key: string): key is NumericSetting {
 
 /** Why `value` is no value of the numeric setting `key`, or undefined. */
 export function numberProblem(key: NumericSetting, value: unknown): string | undefined {
-  const { min, max, whole } = NUMERIC_SETTINGS[key];
+  const { min, max, whole, unset } = NUMERIC_SETTINGS[key];
   if (typeof value === 'number' && value >= min && value <= max && (!whole || Number.isInteger(value)))
     return undefined;
-  return `${key} must be a ${whole ? 'whole ' : ''}number from ${min} to ${max}`;
+  if (unset !== undefined && value === unset) return undefined;
+  const orUnset = unset === undefined ? '' : ` (or ${unset}: not set)`;
+  return `${key} must be a ${whole ? 'whole ' : ''}number from ${min} to ${max}${orUnset}`;
 }
 
 function readingProblem(key: Reading, value: unknown): string | undefined {

@@ -59,6 +59,7 @@ export const TWC_PAGE = `<!doctype html>
       <div class="tile"><div class="label">Generation</div><div class="value" id="generation">–</div></div>
       <div class="tile"><div class="label">Consumption</div><div class="value" id="consumption">–</div></div>
       <div class="tile"><div class="label">Charge now</div><div class="value" id="chargeNow">–</div></div>
+      <div class="tile"><div class="label">Green window</div><div class="value" id="greenWindow">–</div></div>
     </div>
   </section>
   <section>
@@ -129,6 +130,15 @@ export const TWC_PAGE = `<!doctype html>
 
   function watts(v) { var w = num(v); return w >= 1000 ? (w / 1000).toFixed(2) + ' kW' : Math.round(w) + ' W'; }
 
+  // getStatus's greenWindow* fields (docs/api.md §6.7): the times are "YYYY-MM-DD, HH:MM", local.
+  function windowText(s) {
+    var from = s.greenWindowSource === 'location' ? 'sunrise to sunset here' : 'fixed hours';
+    var clock = function (t) { return String(t).split(', ')[1]; };
+    if (s.greenWindowAllDay) return 'all day · ' + (s.greenWindowSource === 'location' ? 'polar day' : from);
+    if (!s.greenWindowStart) return 'closed · ' + (s.greenWindowSource === 'location' ? 'polar night' : from);
+    return clock(s.greenWindowStart) + '–' + clock(s.greenWindowEnd) + ' · ' + from;
+  }
+
   function showStatus(s) {
     setText('currentPolicy', s.currentPolicy);
     $('policy-tile').className = 'tile policy' + (s.isGreenPolicy === 'Yes' ? ' green' : '');
@@ -137,6 +147,7 @@ export const TWC_PAGE = `<!doctype html>
     setText('carsCharging', String(s.carsCharging));
     setText('generation', watts(s.generationWatts));
     setText('consumption', watts(s.consumptionWatts));
+    if (s.greenWindowSource) setText('greenWindow', windowText(s));
     if (s.chargeNowTimeEnd) {
       var end = new Date(s.chargeNowTimeEnd * 1000);
       var mins = Math.max(0, Math.round((end.getTime() - Date.now()) / 60000));

@@ -92,6 +92,14 @@ describe('a real node-red process killed with kill -9 or restarted keeps every c
           'Heat pump': { value: 1.5, unit: 'A' },
         }),
     );
+    await step(
+      () => postJson(base, '/api/setLatLon', { lat: '52.52', lon: 13.405 }, 204),
+      async (st) => {
+        const config = (await getJson(base, '/api/getConfig')) as { settings: Record<string, unknown> };
+        assert.deepEqual(config.settings, { homeLat: 52.52, homeLon: 13.405 });
+        assert.equal(st.greenWindowSource, 'location');
+      },
+    );
     // Readings and history wait for the minute; saveSettings writes them at once. The simulated car on
     // 4142 charges at the 20 A of charge-now: wait until the current slot holds it.
     const charged = await until('a history slot with charging in it', async () => {
@@ -133,6 +141,7 @@ describe('a real node-red process killed with kill -9 or restarted keeps every c
     });
     reference.setSetting('nonScheduledAmpsMax', 10);
     reference.setSetting('sunset', 18);
+    reference.setLocation(52.52, 13.405);
     const expected = reference.active();
     assert.equal(normal.currentPolicy, expected.name, 'the schedule and the settings came back');
     if (!expected.isGreen) assert.equal(normal.maxAmpsToDivideAmongSlaves, `${expected.amps}.00`);

@@ -67,6 +67,29 @@ describe('the TWCManager web page in headless Chromium', function () {
     await page.locator('#message', { hasText: 'Charge now cancelled.' }).waitFor();
   });
 
+  it('shows the green window: the fixed hours, then the sun’s at a location, polar day and night', async () => {
+    await page.locator('#greenWindow', { hasText: /^06:00–20:00 · fixed hours$/ }).waitFor({ timeout: 5000 });
+    const post = async (path: string, body: unknown): Promise<void> =>
+      assert.equal((await request(dedicated, 'POST', path, { body: JSON.stringify(body) })).status, 204);
+    await post('/api/setLatLon', { lat: 52.52, lon: 13.405 });
+    const st = (await request(dedicated, 'GET', '/api/getStatus')).json() as Record<string, string>;
+    const clock = (t: string): string => t.split(', ')[1];
+    const shown = `${clock(st.greenWindowStart)}–${clock(st.greenWindowEnd)} · sunrise to sunset here`;
+    await page.locator('#greenWindow', { hasText: shown }).waitFor({ timeout: 5000 });
+    // The North Pole: polar day from late March to late September, polar night the rest of the year.
+    await post('/api/setLatLon', { lat: 90, lon: 0 });
+    const month = new Date().getUTCMonth();
+    const polar =
+      month >= 3 && month <= 7
+        ? 'all day · polar day'
+        : month >= 9 || month <= 1
+          ? 'closed · polar night'
+          : /polar|here/;
+    await page.locator('#greenWindow', { hasText: polar }).waitFor({ timeout: 5000 });
+    await post('/api/setSetting', { setting: 'homeLat', value: 10000 });
+    await page.locator('#greenWindow', { hasText: 'fixed hours' }).waitFor({ timeout: 5000 });
+  });
+
   it('shows a bad value as an error from the API, and start/stop answer', async () => {
     await page.fill('#rate', '0');
     await page.evaluate(() => (document.getElementById('rate') as HTMLInputElement).removeAttribute('min'));

@@ -212,7 +212,7 @@ describe('API views', () => {
   });
 
   it('getConfig: the branches clients read, and no credential', () => {
-    const c = getConfig(install) as {
+    const c = getConfig(install, DEFAULT_POLICY_SETTINGS) as {
       config: Record<string, unknown>;
       interface: Record<string, { enabled: boolean }>;
       control: { HTTP: { listenPort: number } };

@@ -119,6 +119,9 @@ describe('stored settings', () => {
         hourResumeTrackGreenEnergy: 0,
         sunrise: 6,
         sunset: 20,
+        // TWCManager's "no location": 10000 for both.
+        homeLat: 10000,
+        homeLon: 10000,
         consumptionOffset: {},
         generationW: 0,
         consumptionW: 0,

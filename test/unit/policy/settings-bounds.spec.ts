@@ -35,6 +35,8 @@ describe('one range table for the API and the restore', () => {
         sunrise: { min: 0, max: 24 },
         sunset: { min: 0, max: 24 },
         greenEnergyAmpsOffset: { min: -1000, max: 1000 },
+        homeLat: { min: -90, max: 90, unset: 10000 },
+        homeLon: { min: -180, max: 180, unset: 10000 },
       },
     );
     assert.equal(
@@ -115,10 +117,11 @@ describe('one range table for the API and the restore', () => {
 
   it('setSetting and restoreSettings agree at both ends of every range', () => {
     for (const key of Object.keys(NUMERIC_SETTINGS) as NumericSetting[]) {
-      const { min, max, whole } = NUMERIC_SETTINGS[key];
+      const { min, max, whole, unset } = NUMERIC_SETTINGS[key];
       const { policy } = policyAt(at(MON, 23));
-      const message = `${key} must be a ${whole ? 'whole ' : ''}number from ${min} to ${max}`;
-      for (const v of [min, max]) {
+      const orUnset = unset === undefined ? '' : ` (or ${unset}: not set)`;
+      const message = `${key} must be a ${whole ? 'whole ' : ''}number from ${min} to ${max}${orUnset}`;
+      for (const v of unset === undefined ? [min, max] : [min, max, unset]) {
         policy.setSetting(key, String(v));
         assert.equal(policy.current[key], v, key);
         assert.equal(afterRestart(policy.current)[key], v, `${key} ${v} kept`);
