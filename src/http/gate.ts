@@ -41,6 +41,21 @@ export interface Admitted {
   body?: Buffer;
 }
 
+/**
+ * The path of a request as Express routes it: from an origin-form (`/api/x?y`) or an absolute-form
+ * (`http://host/api/x`) target alike, so that no spelling of an API route passes the gate unrecognised.
+ */
+export function requestPath(url: string | undefined): string {
+  const target = url ?? '/';
+  // Not URL() for an origin-form: it would read `//api/x` as the host "api".
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(target)) return target.split('?')[0];
+  try {
+    return new URL(target).pathname;
+  } catch {
+    return target.split('?')[0];
+  }
+}
+
 const ALLOW_HEADERS = `Content-Type, Authorization, ${TOKEN_HEADER}`;
 
 /** Credentials are allowed for an allowed origin: its pages may use the cached basic-auth login. */
@@ -78,7 +93,7 @@ export function admit(
   rules: GateRules,
 ): Promise<Admitted | undefined> {
   const method = (req.method ?? 'GET').toUpperCase();
-  const path = (req.url ?? '/').split('?')[0];
+  const path = requestPath(req.url);
   const origin = typeof req.headers.origin === 'string' ? req.headers.origin : undefined;
   const allowedOrigin = origin !== undefined && rules.allowedOrigins.includes(origin) ? origin : undefined;
   const refuse = (status: number, kind: string, reason: string, headers = {}): undefined => {

@@ -1,7 +1,7 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { answerJson } from './body';
-import { admit, type NodeAuth, type RequestHandler } from './gate';
+import { admit, requestPath, type NodeAuth, type RequestHandler } from './gate';
 import { RefusalLog } from './refusal-log';
 
 export type { RequestHandler } from './gate';
@@ -88,7 +88,7 @@ export class ApiListener {
   }
 
   private handle(req: http.IncomingMessage, res: http.ServerResponse, beforeBody?: () => void): void {
-    const path = (req.url ?? '/').split('?')[0];
+    const path = requestPath(req.url);
     const method = req.method ?? 'GET';
     const isPage = (method === 'GET' || method === 'HEAD') && (path === '/' || path === '/twc');
     const route = isPage ? { api: false, raw: false } : this.host.route(method, path);

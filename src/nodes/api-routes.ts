@@ -31,6 +31,14 @@ export interface HttpInRoute {
 
 const TWC_NODES = new Set(['twc-status', 'twc-command']);
 
+/**
+ * A request path as the http-in node's raw-body reader compares it (doubled slashes made one), so that no
+ * spelling of an API route (`//api/chargeNow`) reaches that reader, which has no limit, without the gate.
+ */
+export function comparablePath(path: string): string {
+  return path.replace(/\/{2,}/g, '/');
+}
+
 /** An http-in url as Express matches it: `:name` is one path segment. */
 function pattern(url: string): RegExp {
   const key = routeKey('GET', url.startsWith('/') ? url : '/' + url).slice(4);
@@ -107,7 +115,8 @@ export class ApiRouteTable {
   /** Every http-in route on this path, whatever its method: a lock on a path holds for all its methods. */
   onPath(path: string): HttpInRoute[] {
     this.routes ??= this.read();
-    return this.routes.filter((r) => r.pattern.test(path));
+    const key = comparablePath(path);
+    return this.routes.filter((r) => r.pattern.test(key));
   }
 
   private read(): HttpInRoute[] {

@@ -1,7 +1,7 @@
 import type * as http from 'node:http';
 import type { NodeAPI } from 'node-red';
 import { API_MAX_BODY_BYTES } from '../http/body';
-import { admit, type NodeAuth } from '../http/gate';
+import { admit, requestPath, type NodeAuth } from '../http/gate';
 import type { RequestHandler } from '../http/listener';
 import { RefusalLog } from '../http/refusal-log';
 import type { ApiRouteTable } from './api-routes';
@@ -60,7 +60,7 @@ export function guardNodeRedPort(RED: NodeAPI, routes: ApiRouteTable): void {
     const s = installed.get(app);
     if (!s) return next();
     const root = httpNodeRoot(s.RED);
-    const path = (req.url ?? '/').split('?')[0];
+    const path = requestPath(req.url);
     if (!path.startsWith(root) && path !== root.slice(0, -1)) return next();
     const onPath = s.routes.onPath(path.slice(root.length - 1) || '/');
     const masters = [...new Set(onPath.flatMap((r) => r.masters))];

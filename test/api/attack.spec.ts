@@ -5,7 +5,7 @@ import * as http from 'node:http';
 import { promisify } from 'node:util';
 import { hashSync } from 'bcryptjs';
 import { freePort, startNodeRed, type NodeRedProcess } from '../support/node-red-process';
-import { request } from '../support/http-client';
+import { rawRequest, request } from '../support/http-client';
 import { delay } from '../support/pty';
 import { API_FLOW_FILE, API_MASTER_ID, apiFlow } from './example-flow';
 
@@ -64,14 +64,15 @@ function flood(
   path: string,
   o: { size: number; chunked?: boolean; holdBody?: boolean; headers?: Record<string, string> },
 ): Promise<FloodResult> {
-  const url = new URL(path, base);
+  // The path as given: `new URL('//api/x', base)` would read "api" as a host.
+  const url = new URL(base);
   const headers: Record<string, string> = { 'Content-Type': 'application/json', ...(o.headers ?? {}) };
   if (!o.chunked) headers['Content-Length'] = String(o.size);
   return new Promise((resolve, reject) => {
     let sent = 0;
     let answered = false;
     const req = http.request(
-      { host: url.hostname, port: url.port, method: 'POST', path: url.pathname, headers, agent: false },
+      { host: url.hostname, port: url.port, method: 'POST', path, headers, agent: false },
       (res) => {
         answered = true;
         const at = sent;
@@ -178,6 +179,28 @@ describe('the API under attack: body limits and locks that combine, on both port
     // Still serving.
     for (const [, base] of bases)
       assert.equal((await request(base, 'GET', '/api/getStatus', { headers: BOTH })).status, 200);
+  });
+
+  it('another spelling of a route (doubled slashes) is guarded too: the raw-body reader never gets it', async () => {
+    for (const [where, base] of bases) {
+      for (const path of ['//api/chargeNow', '/api//setSetting', '/api/saveSettings//']) {
+        const r = await flood(base, path, { size: 300 * MB, holdBody: true, headers: BOTH });
+        assert.equal(r.status, 413, `${where} ${path}`);
+        const stranger = await flood(base, path, { size: 300 * MB, holdBody: true });
+        assert.equal(stranger.status, 401, `${where} ${path} without credentials`);
+      }
+      // An absolute-form target names the route by its full URL.
+      const target = new URL('/api/chargeNow', base).href;
+      const head = (extra: string) =>
+        `POST ${target} HTTP/1.1\r\nHost: ${new URL(base).host}\r\nContent-Length: ${300 * MB}\r\n${extra}\r\n`;
+      const both = `Authorization: ${BASIC}\r\nX-TWC-Token: ${TOKEN}\r\n`;
+      assert.equal((await rawRequest(base, head(both), 5000)).status, 413, `${where} absolute-form`);
+      assert.equal(
+        (await rawRequest(base, head(''), 5000)).status,
+        401,
+        `${where} absolute-form, no credentials`,
+      );
+    }
   });
 
   it('an oversize POST without the credentials is a 401 before a byte of its body is sent', async () => {

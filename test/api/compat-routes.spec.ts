@@ -43,12 +43,6 @@ export const TWCMANAGER_POST = [
   'setConsumptionOffset',
 ];
 
-/**
- * Routes another part of issue 14 adds: until the flow serves them they must be 404, and once it does this
- * list must lose them and ROWS gain theirs (the test below fails either way until both are done).
- */
-const PENDING = new Set<string>([]);
-
 type Expect = 'json' | 'text' | 'empty' | 'error';
 interface Row {
   route: string;
@@ -304,19 +298,14 @@ describe('TWCManager compatibility, route by route (example flow, real node-red,
   let red: NodeRedProcess;
   let dedicated: string;
 
-  it('the table: every route of HTTPControl.py has rows, or is pending and absent from the flow', () => {
+  it('the table: every route of HTTPControl.py has rows, and the flow serves exactly those routes', () => {
     const routes = flowRoutes();
     const tested = new Set(ROWS.map((r) => r.route));
-    for (const r of [...TWCMANAGER_GET, ...TWCMANAGER_POST]) {
-      if (PENDING.has(r)) {
-        assert.ok(!routes.post.includes(r), `${r} is in the flow now: add its rows and take it off PENDING`);
-        assert.ok(!tested.has(r), `${r} has rows: take it off PENDING`);
-      } else assert.ok(tested.has(r), `${r} has no rows`);
-    }
+    for (const r of [...TWCMANAGER_GET, ...TWCMANAGER_POST]) assert.ok(tested.has(r), `${r} has no rows`);
     assert.deepEqual([...routes.get].sort(), [...TWCMANAGER_GET].sort());
     assert.deepEqual(
       [...routes.post].sort(),
-      TWCMANAGER_POST.filter((r) => !PENDING.has(r)).sort(),
+      [...TWCMANAGER_POST].sort(),
       'the flow serves exactly the POST routes of HTTPControl.py',
     );
   });
@@ -345,13 +334,6 @@ describe('TWCManager compatibility, route by route (example flow, real node-red,
           it(`${row.body === undefined ? 'GET' : 'POST'} ${row.route}: ${row.what} → ${row.status}`, async () => {
             checkAnswer(row, await send(base(), row));
           });
-
-        it('a pending route is still a 404 (its helper adds it)', async () => {
-          for (const r of PENDING) {
-            const a = await request(base(), 'POST', `/api/${r}`, { body: '{}' });
-            assert.equal(a.status, 404, r);
-          }
-        });
 
         it('setConsumptionOffset is applied: getStatus counts the amps as consumption', async () => {
           await request(base(), 'POST', '/api/setConsumptionOffset', { body: '{"offset": 2.5}' });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { httpInRoutes } from '../../../src/nodes/api-routes';
+import { comparablePath, httpInRoutes } from '../../../src/nodes/api-routes';
 
 const httpIn = (id: string, url: string, wires: string[][], extra: object = {}) => ({
   id,
@@ -46,6 +46,12 @@ describe('the API’s routes among the deployed http-in nodes', () => {
     assert.equal(byPath('/api/twc/4142/').length, 1);
     assert.equal(byPath('/api/twc/41/42').length, 0);
     assert.equal(byPath('/apixchargeNow').length, 0, 'no regex meaning in the url');
+  });
+
+  it('compares paths with doubled slashes made one, as the raw-body reader does', () => {
+    assert.equal(comparablePath('//api//chargeNow//'), '/api/chargeNow/');
+    assert.equal(byPath(comparablePath('//api/chargeNow')).length, 1);
+    assert.equal(byPath(comparablePath('/api/chargeNow///')).length, 1);
   });
 
   it('keeps method and raw body as the node says, and leaves out disabled nodes and tabs', () => {

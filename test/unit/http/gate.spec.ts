@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { basicAuthChecker } from '../../../src/http/auth';
-import { admit, type GateRules, type NodeAuth } from '../../../src/http/gate';
+import { admit, requestPath, type GateRules, type NodeAuth } from '../../../src/http/gate';
 import { RefusalLog } from '../../../src/http/refusal-log';
 import { request } from '../../support/http-client';
 
@@ -36,6 +36,13 @@ async function gated(rules: Partial<GateRules>) {
 }
 
 describe('the gate in front of the API', () => {
+  it('reads the path of an origin-form and of an absolute-form target alike', () => {
+    assert.equal(requestPath('/api/chargeNow?x=1'), '/api/chargeNow');
+    assert.equal(requestPath('http://evil.example:8080/api/chargeNow?x'), '/api/chargeNow');
+    assert.equal(requestPath('//api/chargeNow'), '//api/chargeNow');
+    assert.equal(requestPath(undefined), '/');
+  });
+
   it('checks the login, then the token (its own header or Bearer), then the origin, then the size', async () => {
     const creds = { user: 'home', pass: '5f4dcc3b5aa765d61d8327deb882cf99' }; // MD5 of "password"
     const g = await gated({
