@@ -5,6 +5,7 @@ import * as http from 'node:http';
 import { promisify } from 'node:util';
 import { hashSync } from 'bcryptjs';
 import { freePort, startNodeRed, type NodeRedProcess } from '../support/node-red-process';
+import { apiUp } from '../support/api-process';
 import { rawRequest, request } from '../support/http-client';
 import { delay } from '../support/pty';
 import { API_FLOW_FILE, API_MASTER_ID, apiFlow } from './example-flow';
@@ -127,12 +128,7 @@ describe('the API under attack: body limits and locks that combine, on both port
       ['Node-RED’s port', red.url],
       ['the API port', dedicated],
     ];
-    for (let i = 0; ; i++) {
-      const a = await request(dedicated, 'GET', '/api/getStatus', { headers: BOTH }).catch(() => undefined);
-      if (a?.status === 200) break;
-      if (i > 200) throw new Error('the API port never answered');
-      await delay(100);
-    }
+    await apiUp(dedicated, BOTH);
   });
 
   after(async () => {

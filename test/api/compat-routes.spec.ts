@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { freePort, startNodeRed, type NodeRedProcess } from '../support/node-red-process';
 import { request, type Answer } from '../support/http-client';
-import { until } from '../support/api-process';
+import { apiUp, until } from '../support/api-process';
 import { delay } from '../support/pty';
 import { apiFlow, API_FLOW_FILE } from './example-flow';
 import * as fs from 'node:fs';
@@ -315,12 +315,7 @@ describe('TWCManager compatibility, route by route (example flow, real node-red,
       const listenPort = await freePort();
       red = await startNodeRed(apiFlow({ listenPort, listenHost: '127.0.0.1' }));
       dedicated = `http://127.0.0.1:${listenPort}/`;
-      for (const base of [red.url, dedicated])
-        await until(
-          `the API on ${base}`,
-          async () => ((await request(base, 'GET', '/api/getStatus')).status === 200 ? true : undefined),
-          30000,
-        );
+      for (const base of [red.url, dedicated]) await apiUp(base);
     });
     after(async () => {
       await red?.stop();

@@ -6,9 +6,9 @@ import { hashSync } from 'bcryptjs';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { API_MASTER_ID, apiFlow } from '../api/example-flow';
 import { launchChromium, SHOTS } from '../support/browser';
+import { apiUp } from '../support/api-process';
 import { request } from '../support/http-client';
 import { freePort, startNodeRed, type NodeRedProcess } from '../support/node-red-process';
-import { delay } from '../support/pty';
 
 const USER = 'home';
 const PASS = 'garage-door';
@@ -80,15 +80,7 @@ describe('cross-site requests in headless Chromium', function () {
             : '',
         });
         dedicated = `http://127.0.0.1:${listenPort}/`;
-        for (
-          let i = 0;
-          (await request(dedicated, 'GET', '/api/getStatus', { headers }).catch(() => undefined))?.status !==
-          200;
-          i++
-        ) {
-          if (i > 200) throw new Error('the API port never answered');
-          await delay(100);
-        }
+        await apiUp(dedicated, headers);
         // The browser knows the login, as one does after the user typed it once.
         context = await browser.newContext(
           lock.basic ? { httpCredentials: { username: USER, password: PASS } } : {},
@@ -189,10 +181,7 @@ describe('cross-site requests in headless Chromium', function () {
     const stranger = await servePage(allowedPage, dedicated);
     const context = await browser.newContext();
     try {
-      for (let i = 0; (await request(dedicated, 'GET', '/').catch(() => undefined))?.status !== 200; i++) {
-        if (i > 200) throw new Error('the API port never answered');
-        await delay(100);
-      }
+      await apiUp(dedicated, { 'X-TWC-Token': TOKEN });
       const page = await context.newPage();
       await page.goto(`http://127.0.0.1:${friendPort}/`);
       await page.locator('#out', { hasText: /^\d|failed/ }).waitFor({ timeout: 15000 });

@@ -31,10 +31,13 @@ export async function until<T>(
   }
 }
 
-/** Until the example flow's API answers (Node-RED answers its editor before the flows have started). */
-export const apiUp = (base: string): Promise<true> =>
+/**
+ * Until the example flow's API answers (Node-RED answers its editor before the flows have started), with
+ * the credentials a locked API needs.
+ */
+export const apiUp = (base: string, headers: Record<string, string> = {}): Promise<true> =>
   until('the API', async () =>
-    (await request(base, 'GET', '/api/getStatus')).status === 200 ? true : undefined,
+    (await request(base, 'GET', '/api/getStatus', { headers })).status === 200 ? true : undefined,
   );
 
 /**
