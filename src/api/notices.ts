@@ -84,11 +84,12 @@ const WIRE_ONLY: readonly NoticeCode[] = ['busDown', 'noTwc'];
 /**
  * The commands whose effect is meant for the wire and whose answer has a body, with the notices that concern
  * them. A start or stop is about the units it names, so another unit's stop is no warning for it; a start
- * that the policy's amps cannot follow still is.
+ * that the policy's amps cannot follow still is. A cancel may itself stop the units (Cancel stops charging),
+ * so a stop is no warning for it either.
  */
 export const COMMAND_NOTICES: Readonly<Record<string, readonly NoticeCode[]>> = {
   chargeNow: ALL,
-  cancelChargeNow: ALL,
+  cancelChargeNow: ['busDown', 'noTwc', 'belowMinimum'],
   sendStartCommand: ['busDown', 'noTwc', 'belowMinimum'],
   sendStopCommand: WIRE_ONLY,
   setGreenEnergy: ALL,

@@ -19,19 +19,43 @@ export interface TwcMasterNode extends Node<{ apiToken?: string }> {
   stateNotice?: () => string | undefined;
   /** Why there is no engine (bad settings), for the other nodes' red status. */
   configError?: string;
+  /** The API is served beyond loopback without a token: every node of the bus shows it. */
+  apiOpen?: boolean;
+  /** Why the dedicated API port does not serve, in words, while that lasts. */
+  apiProblem?: string;
+  /** The nodes' status refreshers, told when apiOpen or apiProblem change. */
+  statusWatchers?: Set<() => void>;
+}
+
+/** Why a status or command node has no bus: the API's English reason, and a key for the node's status. */
+export interface MasterProblem {
+  problem: string;
+  /** twc-master.runtime.problem.<key>, with `reason` for a bad config. */
+  key: 'noMaster' | 'notRunning' | 'badConfig';
+}
+
+/** Hosts that only this machine reaches: an API bound to one of them is not open to the network. */
+const LOOPBACK = new Set(['127.0.0.1', '::1', '[::1]', 'localhost']);
+
+/** The dedicated API listens beyond this machine with no token: anyone on the network may change the charging. */
+export function apiIsOpen(
+  settings: Pick<MasterSettings, 'httpEnabled' | 'listenHost'>,
+  token: string | undefined,
+): boolean {
+  return settings.httpEnabled && !token && !LOOPBACK.has((settings.listenHost ?? '').trim().toLowerCase());
 }
 
 /** Editor route for the port list; namespaced, because /serialports belongs to node-red-node-serialport. */
 export const SERIAL_PORTS_ROUTE = '/twc-master/serialports';
 
 /** The twc-master a status or command node points at, or why it cannot be used. */
-export function findMaster(
-  RED: NodeAPI,
-  id: string | undefined,
-): { master: TwcMasterNode } | { problem: string } {
+export function findMaster(RED: NodeAPI, id: string | undefined): { master: TwcMasterNode } | MasterProblem {
   const node = id ? (RED.nodes.getNode(id) as TwcMasterNode | null) : null;
-  if (!node) return { problem: 'no twc-master configured' };
-  if (!node.engine || !node.policy) return { problem: node.configError ?? 'twc-master is not running' };
+  if (!node) return { problem: 'no twc-master configured', key: 'noMaster' };
+  if (!node.engine || !node.policy)
+    return node.configError
+      ? { problem: node.configError, key: 'badConfig' }
+      : { problem: 'twc-master is not running', key: 'notRunning' };
   return { master: node };
 }
 

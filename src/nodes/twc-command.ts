@@ -1,9 +1,11 @@
-import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from 'node-red';
+import type { Node, NodeAPI, NodeDef, NodeMessageInFlow, NodeStatus } from 'node-red';
 import { COMMANDS, isCommand, runCommand } from '../api/commands';
 import { TOKEN_REQUIRED } from '../http/auth';
 import { RefusalLog } from '../http/refusal-log';
-import { commandTarget, findMaster, forHttp, httpAllowed } from './master-node';
-import { commandStatus } from './node-status';
+import { commandTarget, findMaster, forHttp, httpAllowed, type TwcMasterNode } from './master-node';
+import { watchBus, type BusWatch } from './bus-watch';
+import { translator } from './i18n';
+import { commandStatus, type CommandOutcome } from './node-status';
 
 interface CommandNodeProps {
   master?: string;
@@ -11,17 +13,29 @@ interface CommandNodeProps {
 }
 
 export = function register(RED: NodeAPI): void {
+  const t = translator(RED);
   function TwcCommand(this: Node, props: NodeDef & CommandNodeProps): void {
     RED.nodes.createNode(this, props);
     const fixed = props.command ?? '';
     const found = findMaster(RED, props.master);
     // A flood of bad requests must not flood the log: once a minute per command and status, with a count.
     const refusals = new RefusalLog((m) => this.warn(m));
-    if ('problem' in found) this.status({ fill: 'red', shape: 'ring', text: found.problem });
-    else {
-      const notice = found.master.stateNotice?.();
-      if (notice) this.status({ fill: 'yellow', shape: 'ring', text: notice });
-    }
+    // The bus's state always shows; the last command's outcome is added after it.
+    let last: CommandOutcome | undefined;
+    let watch: BusWatch | undefined;
+    const noBus: NodeStatus | undefined =
+      'problem' in found
+        ? { fill: 'red', shape: 'ring', text: t(`problem.${found.key}`, { reason: found.problem }) }
+        : undefined;
+    if (noBus) this.status(noBus);
+    else
+      watch = watchBus(this, (found as { master: TwcMasterNode }).master, t, (bus, view) => {
+        if (!last) return bus;
+        // A warning that no longer holds (the bus came back) no longer marks the command.
+        const holds = view.facts.some((f) => f.code === last?.warningCode);
+        return commandStatus({ ...last, warningCode: holds ? last.warningCode : undefined }, bus, t);
+      });
+    this.on('close', () => watch?.close());
 
     this.on('input', (msg: NodeMessageInFlow & { statusCode?: number }, send, done) => {
       const name = fixed || msg.topic;
@@ -48,8 +62,15 @@ export = function register(RED: NodeAPI): void {
           `${name || 'command'}: ${String(result.payload === '' ? '' : result.payload.error)}`,
         );
       }
-      const notice = 'master' in found ? found.master.stateNotice?.() : undefined;
-      this.status(commandStatus(String(name || '?'), result.statusCode, notice));
+      const warningCode =
+        result.payload === '' ? undefined : (result.payload as Record<string, unknown>).warningCode;
+      last = {
+        name: String(name || '?'),
+        statusCode: result.statusCode,
+        warningCode: typeof warningCode === 'string' ? warningCode : undefined,
+      };
+      if (watch) watch.refresh();
+      else if (noBus) this.status(commandStatus(last, noBus, t));
       msg.statusCode = result.statusCode;
       msg.payload = result.payload;
       // An empty body (checkArrival's 202) goes out as it is, not as the JSON text "".

@@ -5,11 +5,27 @@ import { NODE_FIELDS, parseMasterSettings, type MasterNodeProps, type MasterSett
 import { SystemClock } from '../clock';
 import { ApiListener } from '../http/listener';
 import { TWC_PAGE } from '../web/page';
-import { SERIAL_PORTS_ROUTE, type TwcMasterNode } from './master-node';
+import { apiIsOpen, SERIAL_PORTS_ROUTE, type TwcMasterNode } from './master-node';
 import { ApiRouteTable } from './api-routes';
 import { nodeRedHttpHost } from './node-red-internals';
 import { guardNodeRedPort } from './port-gate';
 import { startWithState } from './state-store';
+import { translator, type Translate } from './i18n';
+import type { TransportStatus } from '../transport/transport';
+
+/** Logs the bus going down once per fall (not per retry), with the whole reason, and its coming back. */
+function logTransport(node: TwcMasterNode, t: Translate): (status: TransportStatus) => void {
+  let down = false;
+  return (status) => {
+    if (status.state === 'open' && down) {
+      down = false;
+      node.log(t('log.busOpen', { detail: status.detail }));
+    }
+    if (status.state !== 'waiting' || down) return;
+    down = true;
+    node.error(t('error.busDown', { detail: status.detail }));
+  };
+}
 
 /** The dedicated API port; a bind error is the node's error, never a silent move to another port. */
 function openListener(
@@ -17,6 +33,7 @@ function openListener(
   routes: ApiRouteTable,
   node: TwcMasterNode,
   settings: MasterSettings,
+  t: Translate,
 ): ApiListener {
   const listener = new ApiListener(nodeRedHttpHost(RED, routes), {
     port: settings.listenPort,
@@ -26,14 +43,21 @@ function openListener(
     page: TWC_PAGE,
     warn: (m) => node.warn(`twc-master: ${m}`),
   });
+  const port = settings.listenPort;
   listener.listen().then(
-    (port) => node.log(`TWCManager API and web page on port ${port}`),
+    (bound) => node.log(t('log.apiListening', { port: bound })),
     (err: NodeJS.ErrnoException) => {
       const why =
         err.code === 'EADDRINUSE'
-          ? `port ${settings.listenPort} is already in use; choose another listen port or stop what uses it`
-          : `cannot listen on port ${settings.listenPort}: ${err.message}`;
-      node.error(`twc-master: ${why}`);
+          ? t('error.apiPortInUse', { port })
+          : t('error.apiListenFailed', { port, detail: err.message });
+      node.error(why);
+      // The nodes of the bus say it too, in a few words: the bus runs, its API does not.
+      node.apiProblem =
+        err.code === 'EADDRINUSE'
+          ? t('status.apiPortInUse', { port })
+          : t('status.apiListenFailed', { port });
+      for (const refresh of node.statusWatchers ?? []) refresh();
     },
   );
   return listener;
@@ -43,13 +67,16 @@ export = function register(RED: NodeAPI): void {
   const routes = ApiRouteTable.of(RED);
   guardNodeRedPort(RED, routes);
 
+  const t = translator(RED);
+
   function TwcMasterConfig(this: TwcMasterNode, props: NodeDef & MasterNodeProps): void {
     RED.nodes.createNode(this as never, props);
+    this.statusWatchers = new Set();
     try {
       this.settings = parseMasterSettings(props);
     } catch (err) {
       this.configError = (err as Error).message;
-      this.error(`twc-master: ${this.configError}`);
+      this.error(t('error.badConfig', { detail: this.configError }));
       return;
     }
     const bus = createBus(this.settings, new SystemClock());
@@ -57,6 +84,7 @@ export = function register(RED: NodeAPI): void {
     // Every status and command node listens; a busy flow must not trip Node's leak warning.
     engine.setMaxListeners(0);
     engine.on('warning', (w) => this.warn(w.message));
+    engine.on('transport', logTransport(this, t));
     this.engine = engine;
     this.policy = policy;
     this.history = history;
@@ -64,7 +92,13 @@ export = function register(RED: NodeAPI): void {
     const state = startWithState(RED, this, bus);
     this.saveState = state.save;
     this.stateNotice = state.notice;
-    const listener = this.settings.httpEnabled ? openListener(RED, routes, this, this.settings) : undefined;
+    const listener = this.settings.httpEnabled
+      ? openListener(RED, routes, this, this.settings, t)
+      : undefined;
+    // Once per deploy, from the bus; its nodes show it in their status.
+    this.apiOpen = apiIsOpen(this.settings, this.credentials?.apiToken);
+    if (this.apiOpen)
+      this.warn(t('log.apiOpen', { host: this.settings.listenHost || '*', port: this.settings.listenPort }));
 
     this.on('close', (_removed: boolean, done: () => void) => {
       state.close();
@@ -72,7 +106,7 @@ export = function register(RED: NodeAPI): void {
       Promise.all([bus.stop(), listener?.close()]).then(
         () => done(),
         (err: unknown) => {
-          this.error(`twc-master: closing the bus failed: ${(err as Error).message}`);
+          this.error(t('error.closeFailed', { detail: (err as Error).message }));
           done();
         },
       );

@@ -3,7 +3,8 @@ import { isPayload, payloadOf, TEXT_PAYLOADS, type PayloadName } from '../api/pa
 import { TOKEN_REQUIRED } from '../http/auth';
 import type { MasterEvents } from '../master/types';
 import { findMaster, forHttp, httpAllowed } from './master-node';
-import { busStatus } from './node-status';
+import { watchBus } from './bus-watch';
+import { translator } from './i18n';
 
 interface StatusNodeProps {
   master?: string;
@@ -25,13 +26,14 @@ const CHANGE_EVENTS: (keyof MasterEvents)[] = [
 const EVENT_HISTORY = 50;
 
 export = function register(RED: NodeAPI): void {
+  const t = translator(RED);
   function TwcStatus(this: Node, props: NodeDef & StatusNodeProps): void {
     RED.nodes.createNode(this, props);
     const chosen: PayloadName = isPayload(props.payload) ? props.payload : 'status';
     const intervalSeconds = Number(props.interval ?? 0);
     const found = findMaster(RED, props.master);
     if ('problem' in found) {
-      this.status({ fill: 'red', shape: 'ring', text: found.problem });
+      this.status({ fill: 'red', shape: 'ring', text: t(`problem.${found.key}`, { reason: found.problem }) });
       this.on('input', (msg: NodeMessageInFlow & { statusCode?: number }, send, done) => {
         msg.statusCode = 503;
         msg.payload = { error: found.problem };
@@ -52,7 +54,7 @@ export = function register(RED: NodeAPI): void {
       return msg;
     };
 
-    const refreshStatus = (): void => this.status(busStatus(engine.snapshot(), master.stateNotice?.()));
+    const watch = watchBus(this, master, t);
     let pending = false;
     const listeners = CHANGE_EVENTS.map((event) => {
       const listener = (...args: unknown[]): void => {
@@ -65,16 +67,12 @@ export = function register(RED: NodeAPI): void {
         pending = true;
         setImmediate(() => {
           pending = false;
-          refreshStatus();
           if (props.onChange && chosen !== 'events') this.send(output(chosen, {}));
         });
       };
       engine.on(event, listener as never);
       return () => engine.off(event, listener as never);
     });
-    refreshStatus();
-    // The dot also ages: "seconds since last heartbeat" and a vanished port show without any event.
-    const statusTimer = setInterval(refreshStatus, 5000);
     const intervalTimer =
       Number.isFinite(intervalSeconds) && intervalSeconds > 0
         ? setInterval(() => this.send(output(chosen, {})), intervalSeconds * 1000)
@@ -97,7 +95,7 @@ export = function register(RED: NodeAPI): void {
     });
     this.on('close', () => {
       for (const off of listeners) off();
-      clearInterval(statusTimer);
+      watch.close();
       if (intervalTimer) clearInterval(intervalTimer);
     });
   }

@@ -7,6 +7,12 @@ import { waitFor } from '../support/pty';
 
 const master = simulatorMaster;
 
+/** Right after a deploy no simulated unit has linked yet: the answers say so (docs/api.md §1.7). */
+const NO_TWC = {
+  warning: 'no Wall Connector answers on the bus: nothing set here reaches a charger',
+  warningCode: 'noTwc',
+};
+
 /** Sends `msg` into node `id` and resolves with what the helper node after it receives. */
 function ask(id: string, msg: Msg): Promise<Msg> {
   return new Promise((resolve) => {
@@ -33,7 +39,10 @@ describe('Node-RED nodes (test helper)', function () {
         topic: 'chargeNow',
         payload: { chargeNowRate: 24, chargeNowDuration: 3600 },
       });
-      assert.deepEqual([r.statusCode, r.payload], [200, { status: 'success', rate: 24, duration: 3600 }]);
+      assert.deepEqual(
+        [r.statusCode, r.payload],
+        [200, { status: 'success', rate: 24, duration: 3600, ...NO_TWC }],
+      );
       const m = helper.getNode('m1') as TwcMasterNode;
       assert.deepEqual(m.policy!.active(), { name: 'Charge Now', amps: 24, isGreen: false, action: 1 });
       assert.equal(m.engine!.availableAmps(), 24);
@@ -46,7 +55,10 @@ describe('Node-RED nodes (test helper)', function () {
         Buffer.from('{"chargeNowRate":"8","chargeNowDuration":"60"}'),
       ]) {
         const r = await ask('c1', { topic: 'chargeNow', payload });
-        assert.deepEqual([r.statusCode, r.payload], [200, { status: 'success', rate: 8, duration: 60 }]);
+        assert.deepEqual(
+          [r.statusCode, r.payload],
+          [200, { status: 'success', rate: 8, duration: 60, ...NO_TWC }],
+        );
       }
     });
 
@@ -170,12 +182,17 @@ describe('Node-RED nodes (test helper)', function () {
           'addConsumptionOffset',
           { offsetName: 'Pool', offsetValue: '500', offsetUnit: 'W' },
           200,
-          { status: 'success', offsetName: 'Pool', offsetValue: 500, offsetUnit: 'W' },
+          { status: 'success', offsetName: 'Pool', offsetValue: 500, offsetUnit: 'W', ...NO_TWC },
         ],
         ['addConsumptionOffset', { offsetName: 'Pool', offsetValue: 0, offsetUnit: 'W' }, 400, undefined],
         ['addConsumptionOffset', { offsetName: 'Pool', offsetValue: 'x', offsetUnit: 'W' }, 400, undefined],
         ['deleteConsumptionOffset', { offsetName: 'Nope' }, 404, { error: 'Offset not found' }],
-        ['deleteConsumptionOffset', { offsetName: 'Pool' }, 200, { status: 'success', offsetName: 'Pool' }],
+        [
+          'deleteConsumptionOffset',
+          { offsetName: 'Pool' },
+          200,
+          { status: 'success', offsetName: 'Pool', ...NO_TWC },
+        ],
         [
           'deleteConsumptionOffset',
           { offsetName: 'Pool' },
@@ -187,7 +204,7 @@ describe('Node-RED nodes (test helper)', function () {
           'setScheduledChargingSettings',
           { enabled: true, startingMinute: 60, endingMinute: 120, amps: 16 },
           202,
-          { status: 'success' },
+          { status: 'success', ...NO_TWC },
         ],
         ['setScheduledChargingSettings', { startingMinute: -7 }, 400, undefined],
         ['setScheduledChargingSettings', { monday: 'perhaps' }, 400, undefined],
@@ -219,7 +236,7 @@ describe('Node-RED nodes (test helper)', function () {
         { id: 'out', type: 'helper' },
       ]);
       const r = await ask('c1', { topic: 'chargeNow', payload: { chargeNowRate: 8, chargeNowDuration: 60 } });
-      assert.deepEqual(r.payload, { status: 'success' });
+      assert.deepEqual(r.payload, { status: 'success', ...NO_TWC });
     });
   });
 

@@ -95,7 +95,12 @@ describe('the twc-master state file (test helper)', function () {
     assert.equal(saved.answer.statusCode, 204);
     assert.equal(JSON.parse(saved.onDisk!).policy.generationW, 4321);
     assert.deepEqual(warnings('m1'), []);
-    assert.deepEqual(lastStatus('c1'), { fill: 'green', shape: 'dot', text: 'saveSettings' });
+    // The command node shows its bus first (no unit has linked yet), then the command.
+    assert.deepEqual(lastStatus('c1'), {
+      fill: 'yellow',
+      shape: 'ring',
+      text: 'no TWC answering · saveSettings: done',
+    });
   });
 
   it('a redeploy writes the readings first and takes everything back', async () => {
@@ -137,7 +142,7 @@ describe('the twc-master state file (test helper)', function () {
     assert.deepEqual(lastStatus('c1'), {
       fill: 'yellow',
       shape: 'ring',
-      text: 'settings restored from backup',
+      text: 'no TWC answering · settings restored from backup',
     });
     const s1 = await waitFor('the status dot', 5000, () => {
       const s = lastStatus('s1');
@@ -165,7 +170,11 @@ describe('the twc-master state file (test helper)', function () {
       `twc-master: settings file ${file} is unreadable (it holds NUL bytes); started from the defaults; ` +
         `the damaged file was kept as ${file}.corrupt-1`,
     );
-    assert.deepEqual(lastStatus('c1'), { fill: 'yellow', shape: 'ring', text: 'settings reset to defaults' });
+    assert.deepEqual(lastStatus('c1'), {
+      fill: 'yellow',
+      shape: 'ring',
+      text: 'no TWC answering · settings reset to defaults',
+    });
     assert.deepEqual(fs.readFileSync(`${file}.corrupt-1`), Buffer.alloc(300));
   });
 
@@ -181,7 +190,7 @@ describe('the twc-master state file (test helper)', function () {
     assert.deepEqual(lastStatus('c1'), {
       fill: 'yellow',
       shape: 'ring',
-      text: 'some settings reset to defaults',
+      text: 'no TWC answering · some settings reset to defaults',
     });
   });
 
@@ -204,7 +213,7 @@ describe('the twc-master state file (test helper)', function () {
     assert.deepEqual(lastStatus('c1'), {
       fill: 'yellow',
       shape: 'ring',
-      text: 'setSetting · settings not saved (EISDIR)',
+      text: 'no TWC answering · settings not saved (EISDIR) · setSetting: done',
     });
     await waitFor('the status dot', 7000, () =>
       lastStatus('s1').text?.endsWith('· settings not saved (EISDIR)'),
@@ -216,7 +225,8 @@ describe('the twc-master state file (test helper)', function () {
     const saved = await ask('c1', { topic: 'saveSettings' }, file);
     assert.equal(saved.answer.statusCode, 204);
     assert.equal(JSON.parse(saved.onDisk!).policy.sunset, 17);
-    assert.deepEqual(lastStatus('c1'), { fill: 'green', shape: 'dot', text: 'saveSettings' });
+    // Saved again: the notice is gone from the dot, the bus and the command stay.
+    assert.match(String(lastStatus('c1').text), /^(no TWC answering|2 TWCs · \d+ A) · saveSettings: done$/);
   });
 
   it('without a user directory: in memory only, with a warning', async () => {

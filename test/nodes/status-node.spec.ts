@@ -143,7 +143,7 @@ describe('twc-status (test helper)', function () {
       { id: 'out', type: 'helper' },
     ]);
     await waitFor('red dot', 8000, () => lastStatus('s1').fill === 'red');
-    assert.match(lastStatus('s1').text ?? '', /^port error: .*ECONNREFUSED/);
+    assert.match(lastStatus('s1').text ?? '', /^bus down: connect ECONNREFUSED 127\.0\.0\.1:9$/);
     await helper.unload();
     // A real port with nobody on the other end: open, but no Wall Connector answers.
     const pty = await openPtyPair();

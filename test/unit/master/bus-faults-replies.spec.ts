@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { busStatus } from '../../../src/nodes/node-status';
+import { english } from '../../../src/nodes/i18n';
 import type { MasterHeartbeat } from '../../../src/protocol/messages';
 import { A, B, cadence, setup } from './fault-setup';
 import type { ScriptedSlaves } from './scripted-slaves';
@@ -133,7 +134,11 @@ describe('the engine under bus faults (scripted units, fake clock)', () => {
     );
     const snap = master.snapshot();
     assert.deepEqual(snap.alerts, [{ code: 'duplicateId', message: 'two answers as 4142' }]);
-    assert.deepEqual(busStatus(snap), { fill: 'red', shape: 'ring', text: 'two answers as 4142' });
+    assert.deepEqual(busStatus({ snapshot: snap, facts: [] }, english), {
+      fill: 'red',
+      shape: 'ring',
+      text: 'two answers as 4142',
+    });
     assert.equal(snap.slaves.find((s) => s.id === A)?.duplicateId, true);
     assert.equal(a.obeyed, 0, 'the shared ID gets 0 A: both units would obey it');
     assert.equal(bus.slaves.get(B)!.obeyed, 40, 'the other unit is served');
