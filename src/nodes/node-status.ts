@@ -65,7 +65,11 @@ function wireStatus(snapshot: MasterSnapshot, t: Translate): NodeStatus {
   const { transport, totals } = snapshot;
   if (transport.state === 'waiting') {
     // The target is in the node's settings already; the dot has room only for the cause.
-    const cause = transport.detail.replace(/^cannot (?:open|connect to) [^ ]+: /, '');
+    // serialport words a missing device "Error: No such file or directory, cannot open /dev/…".
+    const cause = transport.detail
+      .replace(/^cannot (?:open|connect to) [^ ]+: /, '')
+      .replace(/^Error: /, '')
+      .replace(/, cannot open \S+$/, '');
     const detail = cause.length > DOT_DETAIL ? `${cause.slice(0, DOT_DETAIL - 1)}…` : cause;
     return { fill: 'red', shape: 'ring', text: t('status.busDown', { detail }) };
   }
