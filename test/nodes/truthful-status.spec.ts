@@ -91,6 +91,51 @@ describe('status that tells the truth (test helper)', function () {
     });
   });
 
+  it('a gateway that falls twice: caught once per fall, the master logs each fall and each return', async () => {
+    const sockets = new Set<net.Socket>();
+    const gateway = net.createServer((s) => {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+    });
+    const listen = (port = 0) =>
+      new Promise<number>((resolve) =>
+        gateway.listen(port, '127.0.0.1', () => resolve((gateway.address() as net.AddressInfo).port)),
+      );
+    const fall = () =>
+      new Promise<void>((resolve) => {
+        gateway.close(() => resolve());
+        for (const s of sockets) s.destroy();
+      });
+    const port = await listen();
+    try {
+      await loadCaught(nodesOf(simulatorMaster({ transport: 'tcp', host: '127.0.0.1', tcpPort: port })));
+      const m = helper.getNode('m1') as TwcMasterNode;
+      const state = () => m.engine!.snapshot().transport.state;
+      await waitFor('open', 5000, () => state() === 'open');
+      await fall();
+      await waitFor('the first fall caught', 5000, () => caught.length === 2);
+      await delay(2500);
+      assert.equal(caught.length, 2, 'retries are the same fall');
+      await listen(port);
+      await waitFor('open again', 10000, () => state() === 'open');
+      assert.deepEqual(
+        callsOf('m1', 'log')
+          .map(String)
+          .filter((l) => l.startsWith('the bus is open again')),
+        [`the bus is open again: 127.0.0.1:${port}`],
+      );
+      await fall();
+      await waitFor('the second fall caught', 5000, () => caught.length === 4);
+      assert.equal(callsOf('m1', 'error').length, 2);
+      assert.deepEqual(
+        caught.map((c) => (c.payload as { state: string }).state),
+        ['waiting', 'waiting', 'waiting', 'waiting'],
+      );
+    } finally {
+      if (gateway.listening) await fall();
+    }
+  });
+
   it('charge-now below the minimum: 200 with the reason, yellow dots that say it; at the minimum green again', async () => {
     await load(nodesOf(simulatorMaster()));
     const m = helper.getNode('m1') as TwcMasterNode;
