@@ -7,28 +7,57 @@ import type { BusAlert, MasterWarning } from './types';
 /** How long a unit may leave a lower limit unconfirmed before we say so. */
 export const UNCONFIRMED_WARN_MS = 30_000;
 
-/** What the engine tells the installer, worded once; each names the unit and what the engine does about it. */
+/**
+ * What the engine tells the installer, worded once; each names the unit and what the engine does about it.
+ * The values let the nodes say it in the user's language (twc-master.runtime.warning.<code> of the node
+ * locales, whose English a test compares with these messages).
+ */
 export const busWarnings = {
-  duplicateId: (id: TwcId): MasterWarning => ({
-    code: 'duplicateId',
-    message: `two answers as ${formatTwcId(id)} to one heartbeat: two Wall Connectors share this TWCID (or the bus repeats frames); it gets 0 A until that stops`,
-  }),
-  busFull: (id: TwcId, maxSlaves: number): MasterWarning => ({
-    code: 'busFull',
-    message: `ignoring Wall Connector ${formatTwcId(id)}: at most ${maxSlaves} slaves share one master`,
-  }),
-  idCollision: (id: TwcId): MasterWarning => ({
-    code: 'idCollision',
-    message: `a Wall Connector uses our ID ${formatTwcId(id)}; asking it to change`,
-  }),
-  otherMaster: (id: TwcId): MasterWarning => ({
-    code: 'otherMaster',
-    message: `another master (${formatTwcId(id)}) is talking on the bus`,
-  }),
-  wiringAboveUnitMax: (slave: SlaveRecord, config: MasterConfig): MasterWarning => ({
-    code: 'wiringAboveUnitMax',
-    message: `wiringMaxAmpsPerTWC (${config.wiringMaxAmpsPerTWC} A) is above what ${formatTwcId(slave.id)} supports (${slave.maxAmps} A); offering at most ${slave.capAmps(config)} A`,
-  }),
+  duplicateId: (id: TwcId): MasterWarning => {
+    const twcid = formatTwcId(id);
+    return {
+      code: 'duplicateId',
+      message: `two answers as ${twcid} to one heartbeat: two Wall Connectors share this TWCID (or the bus repeats frames); it gets 0 A until that stops`,
+      values: { twcid },
+    };
+  },
+  busFull: (id: TwcId, maxSlaves: number): MasterWarning => {
+    const twcid = formatTwcId(id);
+    return {
+      code: 'busFull',
+      message: `ignoring Wall Connector ${twcid}: at most ${maxSlaves} slaves share one master`,
+      values: { twcid, maxSlaves },
+    };
+  },
+  idCollision: (id: TwcId): MasterWarning => {
+    const twcid = formatTwcId(id);
+    return {
+      code: 'idCollision',
+      message: `a Wall Connector uses our ID ${twcid}; asking it to change`,
+      values: { twcid },
+    };
+  },
+  otherMaster: (id: TwcId): MasterWarning => {
+    const twcid = formatTwcId(id);
+    return {
+      code: 'otherMaster',
+      message: `another master (${twcid}) is talking on the bus`,
+      values: { twcid },
+    };
+  },
+  wiringAboveUnitMax: (slave: SlaveRecord, config: MasterConfig): MasterWarning => {
+    const values = {
+      wiring: config.wiringMaxAmpsPerTWC,
+      twcid: formatTwcId(slave.id),
+      unitMax: slave.maxAmps,
+      cap: slave.capAmps(config),
+    };
+    return {
+      code: 'wiringAboveUnitMax',
+      message: `wiringMaxAmpsPerTWC (${values.wiring} A) is above what ${values.twcid} supports (${values.unitMax} A); offering at most ${values.cap} A`,
+      values,
+    };
+  },
 };
 
 /**
@@ -44,9 +73,16 @@ export function unconfirmedLimitWarning(slave: SlaveRecord, now: number): Master
   slave.unconfirmedSince ??= now;
   const ms = now - slave.unconfirmedSince;
   if (ms < UNCONFIRMED_WARN_MS) return undefined;
+  const values = {
+    twcid: formatTwcId(slave.id),
+    sent: sentAmps,
+    seconds: Math.round(ms / 1000),
+    inForce: inForceAmps,
+  };
   return {
     code: 'unconfirmedLimit',
-    message: `${formatTwcId(slave.id)} has not shown its new limit of ${sentAmps} A for ${Math.round(ms / 1000)} s; its ${inForceAmps} A still count against the wiring limit`,
+    message: `${values.twcid} has not shown its new limit of ${values.sent} A for ${values.seconds} s; its ${values.inForce} A still count against the wiring limit`,
+    values,
   };
 }
 

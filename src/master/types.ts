@@ -60,6 +60,8 @@ export type WarningCode =
 export interface MasterWarning {
   code: WarningCode;
   message: string;
+  /** What the message is made of, for a translation by code; none for internal errors. */
+  values?: Record<string, string | number>;
 }
 
 export interface MasterEvents {

@@ -83,7 +83,8 @@ export = function register(RED: NodeAPI): void {
     const { engine, policy, history } = bus;
     // Every status and command node listens; a busy flow must not trip Node's leak warning.
     engine.setMaxListeners(0);
-    engine.on('warning', (w) => this.warn(w.message));
+    // Translated by code where the engine gives the values; its internal errors stay as they are.
+    engine.on('warning', (w) => this.warn(w.values ? t(`warning.${w.code}`, w.values) : w.message));
     engine.on('transport', logTransport(this, t));
     this.engine = engine;
     this.policy = policy;

@@ -50,14 +50,17 @@ describe('bus totals, warning texts and their throttle', () => {
     assert.deepEqual(busWarnings.busFull(0x0041, 3), {
       code: 'busFull',
       message: 'ignoring Wall Connector 0041: at most 3 slaves share one master',
+      values: { twcid: '0041', maxSlaves: 3 },
     });
     assert.deepEqual(busWarnings.idCollision(0x7777), {
       code: 'idCollision',
       message: 'a Wall Connector uses our ID 7777; asking it to change',
+      values: { twcid: '7777' },
     });
     assert.deepEqual(busWarnings.otherMaster(0xabcd), {
       code: 'otherMaster',
       message: 'another master (ABCD) is talking on the bus',
+      values: { twcid: 'ABCD' },
     });
     assert.match(busWarnings.duplicateId(0x4142).message, /^two answers as 4142 to one heartbeat: .* 0 A/);
   });
