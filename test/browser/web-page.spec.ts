@@ -18,13 +18,15 @@ const DESKTOP = { width: 1280, height: 900 };
 
 /**
  * History as the real engine keeps it, written into the state file before Node-RED starts (the file's
- * documented format, src/bus/state-file.ts): one evening's charge at 7.4 kW and a shorter one at 3.7 kW.
+ * format, src/bus/state-file.ts and src/history/charge-history.ts: [slot, charger W, generation W,
+ * consumption W]): a day's sun, an evening charge at 7.4 kW and a shorter one at 3.7 kW.
  */
-function writeHistory(userDir: string, nowMs: number): [number, number][] {
+function writeHistory(userDir: string, nowMs: number): [number, number, number, number][] {
   const slot = Math.floor(nowMs / SLOT_MS) * SLOT_MS;
-  const slots: [number, number][] = [];
-  for (let i = 0; i < 36; i++) slots.push([slot - (30 * 12 - i) * SLOT_MS, 7360]);
-  for (let i = 0; i < 18; i++) slots.push([slot - (6 * 12 - i) * SLOT_MS, 3680]);
+  const slots: [number, number, number, number][] = [];
+  for (let i = 0; i < 96; i++) slots.push([slot - (40 * 12 - i) * SLOT_MS, 0, 4000 + 20 * i, 600]);
+  for (let i = 0; i < 36; i++) slots.push([slot - (30 * 12 - i) * SLOT_MS, 7360, 0, 2000]);
+  for (let i = 0; i < 18; i++) slots.push([slot - (6 * 12 - i) * SLOT_MS, 3680, 0, 1000]);
   fs.mkdirSync(path.join(userDir, STATE_FOLDER), { recursive: true });
   fs.writeFileSync(
     path.join(userDir, STATE_FOLDER, `${API_MASTER_ID}.json`),
@@ -39,7 +41,7 @@ describe('the TWCManager web page in headless Chromium', function () {
   let browser: Browser;
   let page: Page;
   let base: string;
-  let written: [number, number][];
+  let written: [number, number, number, number][];
   const pageErrors: string[] = [];
   const external: string[] = [];
 
@@ -178,25 +180,35 @@ describe('the TWCManager web page in headless Chromium', function () {
     assert.match((await page.textContent('#config')) ?? '', /config\.minAmpsPerTWC12/);
   });
 
-  it('draws the 48-hour graph from the history the engine restored', async () => {
-    const history = (await getJson(base, '/api/getHistory')) as {
-      timestamp: string;
-      charger_power: number;
-    }[];
+  it('draws the 48-hour graph of charger load, generation and consumption from the history the engine restored', async () => {
+    type Entry = { charger_power: number; generation_power: number; consumption_power: number };
+    const history = (await getJson(base, '/api/getHistory')) as Entry[];
     assert.equal(history.length, 576);
-    const peak = Math.max(...history.map((h) => h.charger_power));
-    assert.equal(peak, Math.max(...written.map(([, w]) => w)));
-    const chart = page.locator('#graph svg');
-    await chart.waitFor();
-    assert.equal(await chart.getAttribute('data-max'), String(peak));
-    const points = ((await page.getAttribute('#graph-charger', 'points')) ?? '').split(' ');
-    assert.equal(points.length, history.length);
-    // Each point is the entry's slot: the highest points (smallest y) are exactly the 7.4 kW slots.
-    const ys = points.map((p) => Number(p.split(',')[1]));
-    const top = Math.min(...ys);
-    const atTop = history.filter((_, i) => ys[i] === top).map((h) => h.charger_power);
-    assert.deepEqual(new Set(atTop), new Set([peak]));
-    assert.equal(atTop.length, written.filter(([, w]) => w === peak).length);
+    const series = [
+      ['graph-charger', 'charger_power', 1],
+      ['graph-generation', 'generation_power', 2],
+      ['graph-consumption', 'consumption_power', 3],
+    ] as const;
+    const peak = Math.max(...history.flatMap((h) => series.map(([, key]) => h[key])));
+    assert.equal(peak, Math.max(...written.flatMap(([, ...w]) => w)), 'the API serves the restored slots');
+    await page.locator('#graph svg').waitFor();
+    assert.equal(await page.getAttribute('#graph svg', 'data-max'), String(peak));
+    for (const [id, key, column] of series) {
+      const points = ((await page.getAttribute(`#${id}`, 'points')) ?? '').split(' ');
+      assert.equal(points.length, history.length, id);
+      // Each point is its entry's slot: the highest points (smallest y) are exactly the series' largest slots.
+      const ys = points.map((p) => Number(p.split(',')[1]));
+      const top = Math.min(...ys);
+      const highest = Math.max(...history.map((h) => h[key]));
+      const atTop = history.filter((_, i) => ys[i] === top).map((h) => h[key]);
+      assert.deepEqual([...new Set(atTop)], [highest], id);
+      assert.equal(atTop.length, written.filter((w) => w[column] === highest).length, id);
+    }
+    assert.deepEqual(await page.locator('#graph-legend li').allTextContents(), [
+      'Charger load',
+      'Generation',
+      'Consumption',
+    ]);
   });
 
   it('asks a Wall Connector a named debug question (its serial number) and shows its reply', async () => {
@@ -224,7 +236,8 @@ describe('the TWCManager web page in headless Chromium', function () {
       method: 'POST',
       body: JSON.stringify({ chargeNowRate: 5, chargeNowDuration: 600 }),
     }).then((r) => r.json() as Promise<Json>);
-    assert.match(String(await page.textContent('#charge-message')), new RegExp(String(answer.warning)));
+    assert.equal(answer.warningCode, 'belowMinimum');
+    assert.ok(String(await page.textContent('#charge-message')).endsWith(String(answer.warning)));
     const notices = (await status()).notices as { code: string; message: string }[];
     assert.ok(notices.some((n) => n.code === 'belowMinimum'));
     await page.locator('#notices li[data-code="belowMinimum"]').waitFor({ timeout: 5000 });

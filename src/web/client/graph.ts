@@ -3,12 +3,11 @@
  * elsewhere, and many homes run offline.
  */
 import { isRecord } from './api.js';
-import { byId, num, watts } from './dom.js';
+import { byId, num } from './dom.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
-const W = 720;
 const H = 240;
-const PAD = { left: 52, right: 10, top: 10, bottom: 28 };
+const PAD = { left: 50, right: 10, top: 10, bottom: 28 };
 const SPAN_MS = 48 * 3600_000;
 
 /** The series getHistory may carry; charger_power is TWCManager's, the other two are ours. */
@@ -33,6 +32,9 @@ function text(x: number, y: number, s: string, anchor = 'middle'): SVGTextElemen
   return t;
 }
 
+/** Axis labels: short, so that "12.5 kW" fits beside the plot. */
+const kw = (w: number): string => (w === 0 ? '0' : `${Number((w / 1000).toFixed(1))} kW`);
+
 /** A round top for the watts axis: 1, 2 or 5 times a power of ten, at least 1 kW. */
 function niceTop(max: number): number {
   const m = Math.max(max, 1000);
@@ -43,6 +45,8 @@ function niceTop(max: number): number {
 export function drawHistory(history: unknown): void {
   const entries = (Array.isArray(history) ? history : []).filter(isRecord);
   const root = byId('graph');
+  // As wide as it is shown, so the labels keep their size on a phone.
+  const W = Math.max(320, Math.min(960, Math.round(root.clientWidth) || 720));
   const times = entries.map((e) => Date.parse(String(e.timestamp)));
   const end = times.length ? Math.max(...times.filter(Number.isFinite)) : Date.now();
   const start = end - SPAN_MS;
@@ -62,7 +66,7 @@ export function drawHistory(history: unknown): void {
   for (let i = 0; i <= 4; i++) {
     const w = (top * i) / 4;
     chart.append(svg('line', { x1: PAD.left, x2: W - PAD.right, y1: y(w), y2: y(w), class: 'grid' }));
-    chart.append(text(PAD.left - 6, y(w) + 4, watts(w), 'end'));
+    chart.append(text(PAD.left - 6, y(w) + 4, kw(w), 'end'));
   }
   // A tick every six hours of the local clock.
   const tick = new Date(start);
