@@ -22,7 +22,7 @@ interface OpenSlot {
 
 /**
  * One slot of getHistory (docs/api.md §3.7): TWCManager's charger_power, and ours beside it, the
- * generation and consumption getStatus showed (offsets applied, §6.6), averaged the same way.
+ * generation and consumption getStatus showed (offsets applied, docs/api.md §6.6), averaged the same way.
  */
 export interface HistoryEntry {
   timestamp: string;
