@@ -318,6 +318,16 @@ describe('the Node-RED editor in headless Chromium', function () {
       );
       await de.click('#node-config-dialog-cancel');
       await de.click('#node-dialog-cancel');
+      // The commands keep their API names, with what they do in German.
+      await openDialogOf(de, 'TWC-Befehl');
+      assert.equal(await label('node-input-command'), 'Befehl');
+      assert.equal(
+        await de.locator('#node-input-command option[value="chargeNow"]').innerText(),
+        'chargeNow — jetzt mit festem Ladestrom laden',
+      );
+      assert.equal(await de.locator('#node-input-command option[value=""]').innerText(), 'aus msg.topic');
+      await de.screenshot({ path: path.join(SHOTS, 'editor-de-twc-command-dialog.png') });
+      await de.click('#node-dialog-cancel');
       assert.deepEqual(errors, []);
     } finally {
       await context.close();
