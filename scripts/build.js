@@ -18,6 +18,16 @@ const tsc = spawnSync(
 );
 if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 
+// The web page: its HTML, CSS and icon, and its browser code compiled with the DOM library (tsconfig.web.json).
+const web = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.web.json'], {
+  cwd: root,
+  stdio: 'inherit',
+});
+if (web.status !== 0) process.exit(web.status ?? 1);
+fs.cpSync(path.join(root, 'src', 'web', 'static'), path.join(root, 'dist', 'web', 'static'), {
+  recursive: true,
+});
+
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
 for (const file of Object.values(pkg['node-red'].nodes)) {
   const name = path.basename(file, '.js');
