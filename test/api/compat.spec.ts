@@ -241,6 +241,15 @@ describe('TWCManager API compatibility: the example flow in a real Node-RED', fu
         const s = await status(base());
         assert.notEqual(s.currentPolicy, 'Charge Now');
         assert.equal('chargeNowAmps' in s, false);
+        // The stop holds until a start (docs/api.md §1.7 says so in every answer meanwhile): start again,
+        // so that the tests after this one find the units as they were.
+        assert.deepEqual(
+          (s.notices as { code: string }[]).map((n) => n.code),
+          ['stopped'],
+        );
+        const start = await request(base(), 'POST', '/api/sendStartCommand', { body: '' });
+        assert.equal('warning' in (start.json() as object), false);
+        assert.deepEqual((await status(base())).notices, []);
       });
 
       it('settings endpoints: offsets, schedule, setSetting, saveSettings', async () => {
