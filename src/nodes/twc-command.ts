@@ -4,16 +4,20 @@ import { TOKEN_REQUIRED } from '../http/auth';
 import { RefusalLog } from '../http/refusal-log';
 import { commandTarget, findMaster, forHttp, httpAllowed } from './master-node';
 import { commandStatus } from './node-status';
+import { fromMqtt, mqttPrefixOf } from '../mqtt/command-input';
 
 interface CommandNodeProps {
   master?: string;
   command?: string;
+  mqttPrefix?: string;
 }
 
 export = function register(RED: NodeAPI): void {
   function TwcCommand(this: Node, props: NodeDef & CommandNodeProps): void {
     RED.nodes.createNode(this, props);
-    const fixed = props.command ?? '';
+    // Command "mqtt": the command comes from the MQTT topic `<prefix>/control/<name>` (docs/api.md §7.4).
+    const mqttPrefix = mqttPrefixOf(props);
+    const fixed = mqttPrefix === undefined ? (props.command ?? '') : '';
     const found = findMaster(RED, props.master);
     // A flood of bad requests must not flood the log: once a minute per command and status, with a count.
     const refusals = new RefusalLog((m) => this.warn(m));
@@ -24,9 +28,12 @@ export = function register(RED: NodeAPI): void {
     }
 
     this.on('input', (msg: NodeMessageInFlow & { statusCode?: number }, send, done) => {
-      const name = fixed || msg.topic;
+      const mqtt = mqttPrefix === undefined ? undefined : fromMqtt(mqttPrefix, msg.topic, msg.payload);
+      if (mqtt?.kind === 'ignore') return done();
+      const name = mqtt ? mqtt.name : fixed || msg.topic;
       let result;
-      if (!isCommand(name)) {
+      if (mqtt?.kind === 'refuse') result = { statusCode: 400, payload: { error: mqtt.reason } };
+      else if (!isCommand(name)) {
         const error = name
           ? `unknown command "${String(name)}"; one of ${COMMANDS.join(', ')}`
           : `no command: set one in the node or in msg.topic (${COMMANDS.join(', ')})`;
@@ -39,7 +46,7 @@ export = function register(RED: NodeAPI): void {
           payload: { error: TOKEN_REQUIRED },
         };
       } else {
-        result = runCommand(name, msg.payload, commandTarget(found.master));
+        result = runCommand(name, mqtt ? mqtt.input : msg.payload, commandTarget(found.master));
       }
       if (result.statusCode >= 400) {
         const kind = `${isCommand(name) ? name : '?'} ${result.statusCode}`;

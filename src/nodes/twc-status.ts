@@ -2,10 +2,12 @@ import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from 'node-red';
 import { isPayload, payloadOf, TEXT_PAYLOADS, type PayloadName } from '../api/payloads';
 import { TOKEN_REQUIRED } from '../http/auth';
 import type { MasterEvents } from '../master/types';
+import type { SlaveSnapshot } from '../master/slave-record';
 import { findMaster, forHttp, httpAllowed } from './master-node';
 import { busStatus } from './node-status';
+import { mqttOutput, type MqttOutputProps } from '../mqtt/status-output';
 
-interface StatusNodeProps {
+interface StatusNodeProps extends MqttOutputProps {
   master?: string;
   payload?: string;
   onChange?: boolean;
@@ -52,12 +54,18 @@ export = function register(RED: NodeAPI): void {
       return msg;
     };
 
-    const refreshStatus = (): void => this.status(busStatus(engine.snapshot(), master.stateNotice?.()));
+    // Output "mqtt": TWCManager's status topics and Home Assistant's discovery (docs/api.md §7.1).
+    const mqtt = mqttOutput(props, source, (messages) => this.send([messages] as never));
+    const refreshStatus = (): void => {
+      this.status(busStatus(engine.snapshot(), master.stateNotice?.()));
+      mqtt?.update();
+    };
     let pending = false;
     const listeners = CHANGE_EVENTS.map((event) => {
       const listener = (...args: unknown[]): void => {
         events.push({ event, at: new Date().toISOString(), data: args.length === 1 ? args[0] : args });
         if (events.length > EVENT_HISTORY) events.shift();
+        if (event === 'slaveRemoved') mqtt?.removed(args[0] as SlaveSnapshot);
         if (chosen === 'events')
           this.send({ topic: 'events', payload: { event, data: args.length === 1 ? args[0] : args } });
         // Several events of one bus exchange become one status update and at most one message.
@@ -66,7 +74,7 @@ export = function register(RED: NodeAPI): void {
         setImmediate(() => {
           pending = false;
           refreshStatus();
-          if (props.onChange && chosen !== 'events') this.send(output(chosen, {}));
+          if (props.onChange && chosen !== 'events' && !mqtt) this.send(output(chosen, {}));
         });
       };
       engine.on(event, listener as never);
@@ -77,10 +85,12 @@ export = function register(RED: NodeAPI): void {
     const statusTimer = setInterval(refreshStatus, 5000);
     const intervalTimer =
       Number.isFinite(intervalSeconds) && intervalSeconds > 0
-        ? setInterval(() => this.send(output(chosen, {})), intervalSeconds * 1000)
+        ? setInterval(() => (mqtt ? mqtt.republish() : this.send(output(chosen, {}))), intervalSeconds * 1000)
         : undefined;
 
     this.on('input', (msg: NodeMessageInFlow & { statusCode?: number }, send, done) => {
+      // In MQTT mode any input (Home Assistant's birth message, say) sends every topic again.
+      if (mqtt) return (mqtt.republish(), done());
       if (!httpAllowed(master, msg)) {
         msg.statusCode = 401;
         msg.payload = { error: TOKEN_REQUIRED };
@@ -97,6 +107,7 @@ export = function register(RED: NodeAPI): void {
     });
     this.on('close', () => {
       for (const off of listeners) off();
+      mqtt?.close();
       clearInterval(statusTimer);
       if (intervalTimer) clearInterval(intervalTimer);
     });
