@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { coreNode, load, simulatorMaster } from '../support/helper-flows';
 import { helper, useHelperServer } from '../support/node-red';
 import { startMosquitto, TopicWatcher, type Broker } from '../support/mosquitto';
@@ -8,6 +10,8 @@ import type { SimulatorTransport } from '../../src/transport/simulator-transport
 import { POLICY_NAMES } from '../../src/policy/settings';
 
 const mqttNodes = coreNode('network/10-mqtt.js');
+const debugNode = coreNode('common/21-debug.js');
+const EXAMPLE = path.resolve(__dirname, '..', '..', '..', 'examples', '04 - Home Assistant over MQTT.json');
 const statusNode = coreNode('common/25-status.js');
 
 /** The example's three nodes and the two that keep the broker up to date: real core mqtt nodes, a real broker. */
@@ -323,5 +327,37 @@ describe('MQTT and Home Assistant discovery (real mosquitto, core mqtt nodes)', 
     await late.end();
     assert.deepEqual(retained4243, []);
     assert.notEqual(watcher.latest.get('homeassistant/sensor/TWC_4142/state/config'), '');
+  });
+
+  it('example 04 deploys as it is (only the broker’s port is the test’s) and works both ways', async () => {
+    const example = JSON.parse(fs.readFileSync(EXAMPLE, 'utf8')) as Record<string, unknown>[];
+    const brokerNode = example.find((n) => n.type === 'mqtt-broker')!;
+    assert.deepEqual([brokerNode.broker, brokerNode.port], ['localhost', '1883']);
+    assert.equal(example.find((n) => n.type === 'twc-status')!.mqttPrefix, 'TWC');
+    brokerNode.broker = '127.0.0.1';
+    brokerNode.port = String(broker.port);
+    await load(example, [mqttNodes, statusNode, debugNode]);
+    watcher = await TopicWatcher.connect(broker.url, ['homeassistant/#', 'TWC/#']);
+    await watcher.until('both Wall Connectors announced', () =>
+      ['4142', '4243'].every((id) => watcher!.latest.has(`homeassistant/sensor/TWC_${id}/state/config`)),
+    );
+    await watcher.settled();
+    assert.deepEqual(
+      [...configsOf(watcher)].flatMap(([t, c]) => discoveryProblems(t, c)),
+      [],
+    );
+    const engine = (helper.getNode('twc-ex4-master') as TwcMasterNode).engine!;
+    await watcher.publish('TWC/control/chargeNow', '16,3600');
+    await watcher.until('16 A offered to 4142', () =>
+      engine.snapshot().slaves.some((x) => x.TWCID === '4142' && x.lastAmpsOffered === 16),
+    );
+    await watcher.until('and published', () => watcher!.latest.get('TWC/4142/ampsOffered') === '16.0');
+    // The test helper's Node-RED has no user directory: that warning is the harness's, not the example's.
+    const own = warnings('twc-ex4-master').filter((w) => !/no user directory/.test(w));
+    assert.deepEqual(own, [], 'deploys without warnings');
+    // Home Assistant's birth message makes the node send everything again.
+    const heard = watcher.heard.length;
+    await watcher.publish('homeassistant/status', 'online');
+    await watcher.until('everything again', () => watcher!.heard.length - heard > 40);
   });
 });
