@@ -6,17 +6,21 @@ import { commandTarget, findMaster, forHttp, httpAllowed, type TwcMasterNode } f
 import { watchBus, type BusWatch } from './bus-watch';
 import { translator } from './i18n';
 import { commandStatus, type CommandOutcome } from './node-status';
+import { fromMqtt, mqttPrefixOf } from '../mqtt/command-input';
 
 interface CommandNodeProps {
   master?: string;
   command?: string;
+  mqttPrefix?: string;
 }
 
 export = function register(RED: NodeAPI): void {
   const t = translator(RED);
   function TwcCommand(this: Node, props: NodeDef & CommandNodeProps): void {
     RED.nodes.createNode(this, props);
-    const fixed = props.command ?? '';
+    // Command "mqtt": the command comes from the MQTT topic `<prefix>/control/<name>` (docs/api.md §7.4).
+    const mqttPrefix = mqttPrefixOf(props);
+    const fixed = mqttPrefix === undefined ? (props.command ?? '') : '';
     const found = findMaster(RED, props.master);
     // A flood of bad requests must not flood the log: once a minute per command and status, with a count.
     const refusals = new RefusalLog((m) => this.warn(m));
@@ -38,9 +42,12 @@ export = function register(RED: NodeAPI): void {
     this.on('close', () => watch?.close());
 
     this.on('input', (msg: NodeMessageInFlow & { statusCode?: number }, send, done) => {
-      const name = fixed || msg.topic;
+      const mqtt = mqttPrefix === undefined ? undefined : fromMqtt(mqttPrefix, msg.topic, msg.payload);
+      if (mqtt?.kind === 'ignore') return done();
+      const name = mqtt ? mqtt.name : fixed || msg.topic;
       let result;
-      if (!isCommand(name)) {
+      if (mqtt?.kind === 'refuse') result = { statusCode: 400, payload: { error: mqtt.reason } };
+      else if (!isCommand(name)) {
         const error = name
           ? `unknown command "${String(name)}"; one of ${COMMANDS.join(', ')}`
           : `no command: set one in the node or in msg.topic (${COMMANDS.join(', ')})`;
@@ -53,7 +60,7 @@ export = function register(RED: NodeAPI): void {
           payload: { error: TOKEN_REQUIRED },
         };
       } else {
-        result = runCommand(name, msg.payload, commandTarget(found.master));
+        result = runCommand(name, mqtt ? mqtt.input : msg.payload, commandTarget(found.master));
       }
       if (result.statusCode >= 400) {
         const kind = `${isCommand(name) ? name : '?'} ${result.statusCode}`;

@@ -2,11 +2,13 @@ import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from 'node-red';
 import { isPayload, PAYLOADS, payloadOf, TEXT_PAYLOADS, type PayloadName } from '../api/payloads';
 import { TOKEN_REQUIRED } from '../http/auth';
 import type { MasterEvents } from '../master/types';
+import type { SlaveSnapshot } from '../master/slave-record';
 import { findMaster, forHttp, httpAllowed } from './master-node';
 import { watchBus } from './bus-watch';
 import { translator } from './i18n';
+import { mqttOutput, type MqttOutputProps } from '../mqtt/status-output';
 
-interface StatusNodeProps {
+interface StatusNodeProps extends MqttOutputProps {
   master?: string;
   payload?: string;
   onChange?: boolean;
@@ -24,6 +26,8 @@ const CHANGE_EVENTS: (keyof MasterEvents)[] = [
   'warning',
 ];
 const EVENT_HISTORY = 50;
+/** How often MQTT mode compares what the broker holds with the bus, between events. */
+const MQTT_REFRESH_MS = 5000;
 
 export = function register(RED: NodeAPI): void {
   const t = translator(RED);
@@ -55,11 +59,16 @@ export = function register(RED: NodeAPI): void {
     };
 
     const watch = watchBus(this, master, t);
+    // Output "mqtt": TWCManager's status topics and Home Assistant's discovery (docs/api.md §7.1).
+    const mqtt = mqttOutput(props, source, (messages) => this.send([messages] as never));
+    // What the broker holds also ages (seconds since the last heartbeat), as the dot does.
+    const mqttTimer = mqtt ? setInterval(() => mqtt.update(), MQTT_REFRESH_MS) : undefined;
     let pending = false;
     const listeners = CHANGE_EVENTS.map((event) => {
       const listener = (...args: unknown[]): void => {
         events.push({ event, at: new Date().toISOString(), data: args.length === 1 ? args[0] : args });
         if (events.length > EVENT_HISTORY) events.shift();
+        if (event === 'slaveRemoved') mqtt?.removed(args[0] as SlaveSnapshot);
         if (chosen === 'events')
           this.send({ topic: 'events', payload: { event, data: args.length === 1 ? args[0] : args } });
         // Several events of one bus exchange become one status update and at most one message.
@@ -67,18 +76,22 @@ export = function register(RED: NodeAPI): void {
         pending = true;
         setImmediate(() => {
           pending = false;
-          if (props.onChange && chosen !== 'events') this.send(output(chosen, {}));
+          mqtt?.update();
+          if (props.onChange && chosen !== 'events' && !mqtt) this.send(output(chosen, {}));
         });
       };
       engine.on(event, listener as never);
       return () => engine.off(event, listener as never);
     });
+    mqtt?.update();
     const intervalTimer =
       Number.isFinite(intervalSeconds) && intervalSeconds > 0
-        ? setInterval(() => this.send(output(chosen, {})), intervalSeconds * 1000)
+        ? setInterval(() => (mqtt ? mqtt.republish() : this.send(output(chosen, {}))), intervalSeconds * 1000)
         : undefined;
 
     this.on('input', (msg: NodeMessageInFlow & { statusCode?: number }, send, done) => {
+      // In MQTT mode any input (Home Assistant's birth message, say) sends every topic again.
+      if (mqtt) return (mqtt.republish(), done());
       if (!httpAllowed(master, msg)) {
         msg.statusCode = 401;
         msg.payload = { error: TOKEN_REQUIRED };
@@ -96,6 +109,8 @@ export = function register(RED: NodeAPI): void {
     this.on('close', () => {
       for (const off of listeners) off();
       watch.close();
+      mqtt?.close();
+      if (mqttTimer) clearInterval(mqttTimer);
       if (intervalTimer) clearInterval(intervalTimer);
     });
   }

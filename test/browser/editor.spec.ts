@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { COMMANDS } from '../../src/api/commands';
+import { MQTT_MODE } from '../../src/mqtt/command-input';
 import { launchChromium, SHOTS } from '../support/browser';
 import { startNodeRed, type NodeRedProcess } from '../support/node-red-process';
 
@@ -214,6 +215,13 @@ describe('the Node-RED editor in headless Chromium', function () {
         !document.querySelector('#node-config-input-wiringMaxAmpsPerTWC')?.classList.contains('input-error'),
     );
     await page.click('#node-config-dialog-ok');
+    // The MQTT fields show only for Output mqtt.
+    assert.equal(await page.locator('#node-input-discoveryPrefix').isVisible(), false);
+    await page.selectOption('#node-input-payload', MQTT_MODE);
+    assert.equal(await page.locator('#node-input-discovery').isChecked(), true);
+    assert.equal(await page.locator('#node-input-discoveryPrefix').inputValue(), 'homeassistant');
+    await page.screenshot({ path: path.join(SHOTS, 'twc-status-dialog-mqtt.png') });
+    await page.selectOption('#node-input-payload', 'status');
     // A bad interval kept on OK: the node is marked, and its mark lists the reason with the field's label.
     await page.fill('#node-input-interval', '100000');
     await page.locator('#node-input-name').click();
@@ -247,9 +255,15 @@ describe('the Node-RED editor in headless Chromium', function () {
     const options = await page
       .locator('#node-input-command option')
       .evaluateAll((els) => els.map((e) => (e as HTMLOptionElement).value));
-    assert.deepEqual(options, ['', ...COMMANDS]);
+    assert.deepEqual(options, ['', ...COMMANDS, MQTT_MODE]);
     await page.selectOption('#node-input-master', { label: 'TWC simulator' });
     await page.screenshot({ path: path.join(SHOTS, 'twc-command-dialog.png') });
+    // The MQTT prefix shows only for commands from the MQTT topic.
+    assert.equal(await page.locator('#node-input-mqttPrefix').isVisible(), false);
+    await page.selectOption('#node-input-command', MQTT_MODE);
+    assert.equal(await page.locator('#node-input-mqttPrefix').inputValue(), 'TWC');
+    await page.screenshot({ path: path.join(SHOTS, 'twc-command-dialog-mqtt.png') });
+    await page.selectOption('#node-input-command', '');
     await page.click('#node-dialog-ok');
   });
 
