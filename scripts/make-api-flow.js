@@ -85,7 +85,7 @@ const nodes = [
 
 // Columns wide enough for the longest labels ("[post] /api/setScheduledChargingSettings" and its command):
 // the layout test in test/package/installed-package.spec.ts measures the drawn nodes.
-const COLUMNS = { in: 230, twc: 620, out: 880 };
+const COLUMNS = { in: 230, twc: 580, out: 800 };
 let row = 0;
 function route(method, endpoint, middle) {
   const y = 40 + row * 50;
