@@ -13,7 +13,7 @@ const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
 const dist = path.join(root, 'dist');
-const STATE_FILE = path.join(dist, '.build-state.json');
+const STATE_NAME = '.build-state.json';
 
 /** Every file under `dir` (relative to the root, sorted), or none if it does not exist. */
 function walk(dir, keep = () => true) {
@@ -90,13 +90,13 @@ const STEPS = [
 ];
 
 /** The list of a step's input files and a hash over their names and contents. */
-function fingerprint(step) {
+function fingerprint(step, base) {
   const files = step.inputs();
   const hash = crypto.createHash('sha256');
   for (const f of files) {
     hash.update(`${f}\0`);
     try {
-      hash.update(fs.readFileSync(path.join(root, f)));
+      hash.update(fs.readFileSync(path.join(base, f)));
     } catch {
       hash.update('\0missing\0');
     }
@@ -104,47 +104,50 @@ function fingerprint(step) {
   return { files, hash: hash.digest('hex') };
 }
 
-function readState() {
+function readState(out) {
   try {
-    return JSON.parse(fs.readFileSync(STATE_FILE, 'utf8'));
+    return JSON.parse(fs.readFileSync(path.join(out, STATE_NAME), 'utf8'));
   } catch {
     return {};
   }
 }
 
-/** Runs the steps whose inputs changed; returns true when dist/ and nodes/*.js match the sources. */
-function build({ clean = false, log = console.log } = {}) {
-  let state = clean ? {} : readState();
-  const prints = STEPS.map(fingerprint);
+function writeState(out, state) {
+  fs.mkdirSync(out, { recursive: true });
+  fs.writeFileSync(path.join(out, STATE_NAME), JSON.stringify(state, null, 2));
+}
+
+/**
+ * Runs the steps whose inputs changed; returns true when dist/ and nodes/*.js match the sources. `steps`,
+ * `base` (the folder paths are relative to) and `out` (cleaned, and where the state is kept) are for tests.
+ */
+function build({ clean = false, log = console.log, steps = STEPS, base = root, out = dist } = {}) {
+  let state = clean ? {} : readState(out);
+  const prints = steps.map((s) => fingerprint(s, base));
   // A module moved or deleted in src/ must not live on in dist/ (and so in the published package): when
   // any step's set of input files differs from its last run, dist/ is built again from nothing.
-  const moved = STEPS.some(
+  const moved = steps.some(
     (s, i) => state[s.name] && state[s.name].files.join('\n') !== prints[i].files.join('\n'),
   );
   if (clean || moved || Object.keys(state).length === 0) {
-    fs.rmSync(dist, { recursive: true, force: true });
+    fs.rmSync(out, { recursive: true, force: true });
     state = {};
   }
-  for (const [i, step] of STEPS.entries()) {
+  for (const [i, step] of steps.entries()) {
     const last = state[step.name];
     const fresh =
-      last?.hash === prints[i].hash && step.outputs().every((f) => fs.existsSync(path.join(root, f)));
+      last?.hash === prints[i].hash && step.outputs().every((f) => fs.existsSync(path.join(base, f)));
     if (fresh) continue;
     const started = Date.now();
     // A step that fails must not look done next time.
     delete state[step.name];
-    writeState(state);
+    writeState(out, state);
     if (!step.run()) return false;
     state[step.name] = prints[i];
-    writeState(state);
+    writeState(out, state);
     log(`build: ${step.name} (${Date.now() - started} ms)`);
   }
   return true;
-}
-
-function writeState(state) {
-  fs.mkdirSync(dist, { recursive: true });
-  fs.writeFileSync(STATE_FILE, JSON.stringify(state, null, 2));
 }
 
 module.exports = { build, STEPS };
