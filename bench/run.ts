@@ -1,5 +1,6 @@
 import { benchApi } from './api-bench';
 import { benchBus, type Row } from './bus-timing';
+import { benchStartup } from './startup';
 
 /** `npm run bench`: every figure with the baseline measured in the same run, and their ratio. */
 async function main(): Promise<void> {
@@ -8,7 +9,7 @@ async function main(): Promise<void> {
   console.log(
     `bus benchmark over a socat pty: 3 simulated slaves, ${seconds} s cadence run, ${trials} latency trials`,
   );
-  const only = process.env.BENCH_ONLY ?? 'bus,api';
+  const only = process.env.BENCH_ONLY ?? 'bus,api,startup';
   const rows: Row[] = [];
   if (only.includes('bus')) rows.push(...(await benchBus(seconds, trials)));
   if (only.includes('api')) {
@@ -18,6 +19,13 @@ async function main(): Promise<void> {
       `API benchmark: Node-RED with the example flow on a pty with 3 twc-sim slaves, ${loadSeconds} s per load run, ${trials} command trials, ${idleSeconds} s idle footprint`,
     );
     rows.push(...(await benchApi(loadSeconds, trials, idleSeconds)));
+  }
+  if (only.includes('startup')) {
+    const startTrials = Number(process.env.BENCH_STARTUP_TRIALS ?? 5);
+    console.log(
+      `start-up benchmark: npm start and node-red on a built checkout, the first heartbeat over a pty, ${startTrials} trials each`,
+    );
+    rows.push(...(await benchStartup(startTrials)));
   }
   const widths = [0, 1, 2, 3].map((i) =>
     Math.max(
