@@ -1,5 +1,6 @@
 import { benchApi } from './api-bench';
 import { benchBus, type Row } from './bus-timing';
+import { benchPageLive } from './page-live';
 import { benchStartup } from './startup';
 
 /** `npm run bench`: every figure with the baseline measured in the same run, and their ratio. */
@@ -9,7 +10,7 @@ async function main(): Promise<void> {
   console.log(
     `bus benchmark over a socat pty: 3 simulated slaves, ${seconds} s cadence run, ${trials} latency trials`,
   );
-  const only = process.env.BENCH_ONLY ?? 'bus,api,startup';
+  const only = process.env.BENCH_ONLY ?? 'bus,api,page,startup';
   const rows: Row[] = [];
   if (only.includes('bus')) rows.push(...(await benchBus(seconds, trials)));
   if (only.includes('api')) {
@@ -19,6 +20,12 @@ async function main(): Promise<void> {
       `API benchmark: Node-RED with the example flow on a pty with 3 twc-sim slaves, ${loadSeconds} s per load run, ${trials} command trials, ${idleSeconds} s idle footprint`,
     );
     rows.push(...(await benchApi(loadSeconds, trials, idleSeconds)));
+  }
+  if (only.includes('page')) {
+    const pageSeconds = Number(process.env.BENCH_PAGE_SECONDS ?? 20);
+    const clients = Number(process.env.BENCH_PAGE_CLIENTS ?? 20);
+    console.log(`web page live updates: ${clients} clients, ${pageSeconds} s each of idle, polling and SSE`);
+    rows.push(...(await benchPageLive(pageSeconds, clients)));
   }
   if (only.includes('startup')) {
     const startTrials = Number(process.env.BENCH_STARTUP_TRIALS ?? 5);

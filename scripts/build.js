@@ -50,22 +50,49 @@ const nodeRedNodes = () =>
  * The steps, in order. `inputs`: the files whose contents decide whether the step must run again.
  * `outputs`: what it writes, checked to exist before a step is skipped (someone may have deleted one).
  */
+const WEB_CLIENT = path.join('src', 'web', 'client');
+const WEB_STATIC = path.join('src', 'web', 'static');
+const WEB_OUT = path.join('dist', 'web', 'static');
+/** The Node.js code: src/ but the page's browser code (tsconfig.build.json excludes it too). */
+const nodeSources = () => walk('src', (f) => f.endsWith('.ts') && !f.startsWith(WEB_CLIENT + path.sep));
+const clientSources = () => walk(WEB_CLIENT, (f) => f.endsWith('.ts'));
+
 const STEPS = [
   {
     name: 'tsc src → dist',
     inputs: () => [
-      ...walk('src', (f) => f.endsWith('.ts')),
+      ...nodeSources(),
       'tsconfig.base.json',
       'tsconfig.build.json',
       'node_modules/typescript/package.json',
     ],
     outputs: () =>
-      walk('src', (f) => f.endsWith('.ts') && !f.endsWith('.d.ts')).map((f) =>
-        path.join('dist', path.relative('src', f)).replace(/\.ts$/, '.js'),
-      ),
+      nodeSources()
+        .filter((f) => !f.endsWith('.d.ts'))
+        .map((f) => path.join('dist', path.relative('src', f)).replace(/\.ts$/, '.js')),
     // --incremental: after an edit tsc re-checks and re-emits what the edit touched (its state lives in
     // dist/, so a clean build starts it afresh).
     run: () => tsc('-p', 'tsconfig.build.json', '--incremental', '--tsBuildInfoFile', 'dist/.tsbuildinfo'),
+  },
+  {
+    // The web page: its HTML, CSS and icon, and its browser code compiled with the DOM library.
+    name: 'web page → dist/web/static',
+    inputs: () => [
+      ...clientSources(),
+      ...walk(WEB_STATIC),
+      'tsconfig.base.json',
+      'tsconfig.web.json',
+      'node_modules/typescript/package.json',
+    ],
+    outputs: () => [
+      ...clientSources().map((f) => path.join(WEB_OUT, path.relative(WEB_CLIENT, f)).replace(/\.ts$/, '.js')),
+      ...walk(WEB_STATIC).map((f) => path.join(WEB_OUT, path.relative(WEB_STATIC, f))),
+    ],
+    run: () => {
+      if (!tsc('-p', 'tsconfig.web.json')) return false;
+      fs.cpSync(path.join(root, WEB_STATIC), path.join(root, WEB_OUT), { recursive: true });
+      return true;
+    },
   },
   {
     name: 'node stubs',

@@ -16,6 +16,7 @@ import { DebugCommandError } from '../master/debug';
 import { UnknownSlaveError, type TwcMaster } from '../master/engine';
 import { RefusedCommandError } from '../protocol';
 import { PolicyInputError, type ChargePolicy } from '../policy/charge-policy';
+import { commandWarning, noticeFacts } from './notices';
 
 export const COMMANDS = [
   'chargeNow',
@@ -73,7 +74,7 @@ export function runCommand(name: CommandName, input: unknown, target: CommandTar
     const result = run(name, input, target);
     // Policy changes reach the next heartbeat of every slave without waiting for a timer.
     target.engine.setPolicy(target.policy);
-    return result;
+    return withWarning(name, result, target);
   } catch (err) {
     if (
       err instanceof PolicyInputError ||
@@ -84,6 +85,20 @@ export function runCommand(name: CommandName, input: unknown, target: CommandTar
     if (err instanceof DebugCommandError) return { statusCode: err.status, payload: { error: err.message } };
     throw err;
   }
+}
+
+/**
+ * A command that was taken but cannot take effect on the wire now keeps TWCManager's status code and says
+ * why in `warning`/`warningCode` (docs/api.md §1.7); an answer without a body (204) has nowhere to say it.
+ */
+function withWarning(
+  name: CommandName,
+  result: CommandResult,
+  { engine, policy }: CommandTarget,
+): CommandResult {
+  if (result.statusCode >= 300 || result.statusCode === 204 || result.payload === '') return result;
+  const facts = noticeFacts(engine.snapshot(), policy.active(), engine.config);
+  return { ...result, payload: { ...result.payload, ...commandWarning(name, facts) } };
 }
 
 function run(

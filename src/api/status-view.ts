@@ -6,6 +6,7 @@ import { scheduleEnabled } from '../policy/schedule';
 import type { PolicySettings } from '../policy/settings';
 import { supplyOf, wattsPerAmp } from '../policy/supply';
 import { chargerWatts, fixed2, type InstallationSettings } from './installation';
+import { notices } from './notices';
 
 /** TWCManager truncates the start to the whole hour (22:30 reads back as 22); -1 when unset. */
 const startHourOf = (s: PolicySettings): number =>
@@ -72,7 +73,8 @@ export function getStatus(
     status.chargeNowTimeEnd = settings.chargeNowTimeEnd;
     status.chargeNowAmps = settings.chargeNowAmps;
   }
-  return { ...status, ...greenWindowFields(settings, nowMs) };
+  // Ours, last: why what is set does not reach the wire now (docs/api.md §1.7).
+  return { ...status, ...greenWindowFields(settings, nowMs), notices: notices(snapshot, active, install) };
 }
 
 /** Ours, after TWCManager's keys: the daylight window Track Green Energy uses now (docs/api.md §6.7). */

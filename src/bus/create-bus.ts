@@ -3,6 +3,7 @@ import type { Clock, TimerHandle } from '../clock';
 import { ChargeHistory } from '../history/charge-history';
 import { TwcMaster } from '../master/engine';
 import { ChargePolicy } from '../policy/charge-policy';
+import { greenWatts } from '../policy/green';
 import { supplyOf } from '../policy/supply';
 import { SerialTransport } from '../transport/serial-transport';
 import { SimulatorTransport } from '../transport/simulator-transport';
@@ -74,7 +75,9 @@ export function createBus(settings: MasterSettings, clock: Clock, options: BusOp
 
   const sample = (onChange: () => void): void => {
     sampler = clock.setTimeout(() => sample(onChange), HISTORY_SAMPLE_MS);
-    if (history.record(wallClock(), chargerWatts(engine.slaveSnapshots(), settings))) onChange();
+    const slaves = engine.slaveSnapshots();
+    const site = greenWatts(policy.current, supplyOf(slaves, settings));
+    if (history.record(wallClock(), chargerWatts(slaves, settings), site)) onChange();
   };
 
   return {

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { answerJson } from './body';
 import { admit, requestPath, type NodeAuth, type RequestHandler } from './gate';
 import { RefusalLog } from './refusal-log';
+import { pageAnswer, writePageAnswer, type PageAnswer } from '../web/serve';
 
 export type { RequestHandler } from './gate';
 
@@ -36,8 +37,8 @@ export interface ListenerOptions {
   token?: string;
   /** Origins whose pages may change settings besides this port's own (src/http/origin.ts). */
   allowedOrigins?: readonly string[];
-  /** The web page served on `/`. */
-  page: string;
+  /** Serve the web page on `/` and `/twc/` (src/web/serve.ts). */
+  page: boolean;
   /** Where refused requests are told (throttled). */
   warn?: (message: string) => void;
 }
@@ -90,7 +91,15 @@ export class ApiListener {
   private handle(req: http.IncomingMessage, res: http.ServerResponse, beforeBody?: () => void): void {
     const path = requestPath(req.url);
     const method = req.method ?? 'GET';
-    const isPage = (method === 'GET' || method === 'HEAD') && (path === '/' || path === '/twc');
+    let page: PageAnswer;
+    try {
+      page =
+        this.options.page && (method === 'GET' || method === 'HEAD') ? pageAnswer(path, true) : undefined;
+    } catch (err) {
+      // An unbuilt checkout: say so rather than take the process down.
+      return answerJson(res, 500, { error: (err as Error).message });
+    }
+    const isPage = page !== undefined;
     const route = isPage ? { api: false, raw: false } : this.host.route(method, path);
     admit(req, res, {
       auth: this.host.auth,
@@ -104,7 +113,7 @@ export class ApiListener {
     }).then(
       (admitted) => {
         if (!admitted) return;
-        if (isPage) return this.page(req, res);
+        if (page) return writePageAnswer(page, res, method === 'HEAD');
         if (admitted.body) this.host.handOverRawBody(req, admitted.body);
         this.host.app(req, res, (err?: unknown) =>
           err
@@ -114,14 +123,5 @@ export class ApiListener {
       },
       () => answerJson(res, 500, { error: 'internal error' }),
     );
-  }
-
-  private page(req: http.IncomingMessage, res: http.ServerResponse): void {
-    res.writeHead(200, {
-      'Content-Type': 'text/html; charset=utf-8',
-      'Content-Length': Buffer.byteLength(this.options.page),
-      'Cache-Control': 'no-cache',
-    });
-    res.end(req.method === 'HEAD' ? undefined : this.options.page);
   }
 }

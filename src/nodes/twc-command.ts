@@ -58,5 +58,8 @@ export = function register(RED: NodeAPI): void {
       done();
     });
   }
-  RED.nodes.registerType('twc-command', TwcCommand);
+  RED.nodes.registerType('twc-command', TwcCommand, {
+    // The dialog's commands are this very list (RED.settings.twcCommandNames in the editor).
+    settings: { twcCommandNames: { value: COMMANDS, exportable: true } },
+  } as never);
 };

@@ -3,7 +3,7 @@ import { createBus } from '../bus/create-bus';
 import { NODE_FIELDS, parseMasterSettings, type MasterNodeProps, type MasterSettings } from '../bus/settings';
 import { SystemClock } from '../clock';
 import { ApiListener } from '../http/listener';
-import { TWC_PAGE } from '../web/page';
+import { servePage } from '../web/serve';
 import { SERIAL_PORTS_ROUTE, type TwcMasterNode } from './master-node';
 import { ApiRouteTable } from './api-routes';
 import { nodeRedHttpHost } from './node-red-internals';
@@ -23,7 +23,7 @@ function openListener(
     host: settings.listenHost,
     token: node.credentials?.apiToken,
     allowedOrigins: settings.allowedOrigins,
-    page: TWC_PAGE,
+    page: true,
     warn: (m) => node.warn(`twc-master: ${m}`),
   });
   listener.listen().then(
@@ -96,7 +96,5 @@ export = function register(RED: NodeAPI): void {
   });
 
   // The web page on Node-RED's own port; it talks to the /api routes of the example flow.
-  RED.httpNode.get('/twc', (_req, res) => {
-    res.set('Cache-Control', 'no-cache').type('html').send(TWC_PAGE);
-  });
+  servePage(RED.httpNode);
 };

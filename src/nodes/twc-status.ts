@@ -1,5 +1,5 @@
 import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from 'node-red';
-import { isPayload, payloadOf, TEXT_PAYLOADS, type PayloadName } from '../api/payloads';
+import { isPayload, PAYLOADS, payloadOf, TEXT_PAYLOADS, type PayloadName } from '../api/payloads';
 import { TOKEN_REQUIRED } from '../http/auth';
 import type { MasterEvents } from '../master/types';
 import { findMaster, forHttp, httpAllowed } from './master-node';
@@ -101,5 +101,8 @@ export = function register(RED: NodeAPI): void {
       if (intervalTimer) clearInterval(intervalTimer);
     });
   }
-  RED.nodes.registerType('twc-status', TwcStatus);
+  RED.nodes.registerType('twc-status', TwcStatus, {
+    // The dialog's outputs are this very list (RED.settings.twcStatusPayloads in the editor).
+    settings: { twcStatusPayloads: { value: PAYLOADS, exportable: true } },
+  } as never);
 };

@@ -247,7 +247,7 @@ describe('the API under attack: body limits and locks that combine, on both port
     }
     // The page needs the login, not the token (it asks for the token itself).
     assert.equal((await request(dedicated, 'GET', '/', { headers: { Authorization: BASIC } })).status, 200);
-    assert.equal((await request(red.url, 'GET', '/twc', { headers: { Authorization: BASIC } })).status, 200);
+    assert.equal((await request(red.url, 'GET', '/twc/', { headers: { Authorization: BASIC } })).status, 200);
     assert.equal((await request(dedicated, 'GET', '/')).status, 401);
   });
 

@@ -62,7 +62,7 @@ describe('the dedicated API listener', function () {
       assert.equal(charge.status, 200);
     }
     assert.equal((await request(dedicated, 'GET', '/')).status, 200);
-    assert.equal((await request(red.url, 'GET', '/twc')).status, 200);
+    assert.equal((await request(red.url, 'GET', '/twc/')).status, 200);
   });
 
   it('honours Node-RED’s httpNodeAuth on both ports', async () => {

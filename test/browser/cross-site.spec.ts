@@ -157,7 +157,9 @@ describe('cross-site requests in headless Chromium', function () {
             await page.click('#charge-submit');
             await page.locator('#chargeNow', { hasText: /^19 A until/ }).waitFor({ timeout: 8000 });
             await page.click('#cancel');
-            await page.locator('#message', { hasText: 'Charge now cancelled.' }).waitFor({ timeout: 8000 });
+            await page
+              .locator('#charge-message', { hasText: 'Charge now cancelled.' })
+              .waitFor({ timeout: 8000 });
           } finally {
             await page.close();
           }

@@ -261,7 +261,7 @@ describe(`Node-RED ${NODE_RED_VERSION} internals the API port relies on (canary)
           req.get('x-api-key') === 'let-me-in' ? next() : res.status(403).json({ error: 'forbidden' });
         return { ...host, auth: { ...host.auth, middleware: [check as never] } };
       })(),
-      { port: 0, host: '127.0.0.1', page: '' },
+      { port: 0, host: '127.0.0.1', page: false },
     );
     const base = `http://127.0.0.1:${await listener.listen()}/`;
     try {

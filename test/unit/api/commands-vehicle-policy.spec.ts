@@ -48,7 +48,18 @@ const ROWS: Row[] = [
   ],
   ['setConsumptionOffset', '[1]', 400, { error: 'the body must be a JSON object' }],
   ['setConsumptionOffset', '{', 400, { error: 'the body is not valid JSON' }],
-  ['setPolicy', { policy: 'Scheduled Charging' }, 200, { status: 'success', policy: 'Scheduled Charging' }],
+  // The engine here never opened its bus, so the answer says so (docs/api.md §1.7).
+  [
+    'setPolicy',
+    { policy: 'Scheduled Charging' },
+    200,
+    {
+      status: 'success',
+      policy: 'Scheduled Charging',
+      warning: 'the bus is not open (not opened): nothing reaches the Wall Connectors',
+      warningCode: 'busDown',
+    },
+  ],
   ['setPolicy', {}, 400, { error: 'policy field is required' }],
   ['setPolicy', { policy: null }, 400, { error: 'policy field is required' }],
   ['setPolicy', { policy: 12345 }, 400, { error: 'policy must be a string' }],

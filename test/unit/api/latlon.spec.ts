@@ -259,13 +259,14 @@ describe('getConfig and getStatus show the location and the window in use', () =
       install,
       NOW_MS,
     );
-    assert.deepEqual(Object.keys(st).slice(-6), [
+    assert.deepEqual(Object.keys(st).slice(-7), [
       'chargeNowTimeEnd',
       'chargeNowAmps',
       'greenWindowSource',
       'greenWindowStart',
       'greenWindowEnd',
       'greenWindowAllDay',
+      'notices',
     ]);
     assert.equal(st.greenWindowSource, 'hours');
   });

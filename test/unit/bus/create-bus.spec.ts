@@ -60,6 +60,16 @@ describe('createBus', () => {
     assert.ok(drawn, 'the car’s draw is in the history');
   });
 
+  it('samples generation and consumption as getStatus shows them, offsets applied', () => {
+    const { clock, b, onChange } = bus();
+    b.start({}, onChange);
+    b.policy.setGreenEnergy(4000, 1000);
+    b.policy.setOffset('heater', 500, 'W');
+    clock.advance(HISTORY_SAMPLE_MS);
+    const last = b.history.entries(T0 + clock.now()).at(-1)!;
+    assert.deepEqual([last.generation_power, last.consumption_power], [4000, 1500]);
+  });
+
   it('passes policy changes on, and stop() ends the sampler, the engine and any later start()', async () => {
     const { clock, b, changes, onChange } = bus();
     b.start({}, onChange);

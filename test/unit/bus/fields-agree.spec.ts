@@ -5,7 +5,8 @@ import * as vm from 'node:vm';
 import { NODE_FIELDS, parseMasterSettings, type MasterNodeProps } from '../../../src/bus/settings';
 import { ConfigError, DEFAULT_MASTER_CONFIG, resolveMasterConfig } from '../../../src/master/config';
 
-type Validate = (this: Record<string, unknown>, v: unknown) => boolean;
+// A refusal is the reason (a text), so only `true` means accepted.
+type Validate = (this: Record<string, unknown>, v: unknown, opt?: object) => true | string;
 interface EditorDefault {
   value: unknown;
   validate?: Validate;
@@ -76,7 +77,7 @@ describe('the editor, the node and the engine accept the same numbers', () => {
       const node = { ...base, wiringMaxAmpsPerTWC: 80 };
       const probes = [field.min - 1, field.min, field.min + 0.5, field.max, field.max + 1, -1, 0];
       for (const v of probes) {
-        const editor = validate.call(node, v);
+        const editor = validate.call(node, v, {}) === true;
         assert.equal(editor, parserAccepts(name, v), `${name} = ${v}: dialog says ${editor}`);
         if (engineFields.includes(name as never))
           assert.equal(engineAccepts(name as never, v), editor, `${name} = ${v}: the engine`);
@@ -102,7 +103,7 @@ describe('the editor, the node and the engine accept the same numbers', () => {
   it('the dialog refuses a minimum above the per-unit wiring, as the parser and the engine do', () => {
     const validate = defaults.minAmpsPerTWC.validate!;
     assert.equal(validate.call({ wiringMaxAmpsPerTWC: 16 }, 16), true);
-    assert.equal(validate.call({ wiringMaxAmpsPerTWC: 16 }, 17), false);
+    assert.equal(typeof validate.call({ wiringMaxAmpsPerTWC: 16 }, 17), 'string');
     assert.equal(parserAccepts('minAmpsPerTWC', 17), true, 'beside 80 A wiring');
     assert.throws(() => parseMasterSettings({ ...base, wiringMaxAmpsPerTWC: 16, minAmpsPerTWC: 17 }));
     assert.throws(() => resolveMasterConfig({ wiringMaxAmpsPerTWC: 16, minAmpsPerTWC: 17 }), ConfigError);

@@ -116,7 +116,7 @@ describe('StateKeeper (when the state file is written)', () => {
     assert.equal(busy.writes.length, 0);
     busy.clock.advance(1);
     assert.equal(busy.writes.length, 1);
-    assert.deepEqual(busy.writes[0].history.slots, [[T0, 7200]]);
+    assert.deepEqual(busy.writes[0].history.slots, [[T0, 7200, 0, 0]]);
   });
 
   it('saveSettings writes at once, even with nothing changed', () => {
@@ -142,7 +142,13 @@ describe('StateKeeper (when the state file is written)', () => {
     busy.policy.setGreenEnergy(3000, 100);
     busy.keeper.close();
     assert.equal(busy.writes.length, 1);
-    assert.deepEqual(busy.writes[0].history.open, { slot: T0, sum: 7200, count: 1 });
+    assert.deepEqual(busy.writes[0].history.open, {
+      slot: T0,
+      sum: 7200,
+      count: 1,
+      generation: 0,
+      consumption: 0,
+    });
     assert.equal(busy.writes[0].policy.generationW, 3000);
     assert.equal(busy.clock.pending, 0, 'no timer left behind');
     busy.policy.setSetting('sunset', 17);

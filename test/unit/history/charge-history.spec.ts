@@ -72,4 +72,56 @@ describe('ChargeHistory (getHistory)', () => {
       );
     }
   });
+
+  it('averages generation and consumption beside the charger, and keeps a slot where only they were above 0', () => {
+    const h = new ChargeHistory();
+    h.record(T0, 0, { generationW: 3000, consumptionW: 500 });
+    h.record(T0 + 60_000, 0, { generationW: 5000, consumptionW: -20 });
+    assert.deepEqual(h.entries(T0 + 61_000)[575], {
+      timestamp: isoLocal(T0),
+      charger_power: 0,
+      generation_power: 4000,
+      consumption_power: 250,
+    });
+    h.record(T0 + SLOT_MS, 0, { generationW: Number.NaN, consumptionW: 0 });
+    const [closed, open] = h.entries(T0 + SLOT_MS + 1000).slice(-2);
+    assert.deepEqual([closed.generation_power, closed.consumption_power], [4000, 250]);
+    assert.deepEqual([open.generation_power, open.consumption_power], [0, 0]);
+    assert.deepEqual(h.toJSON().slots, [[T0, 0, 4000, 250]]);
+  });
+
+  it('restores both slot formats, the one before generation and consumption were kept included', () => {
+    const h = new ChargeHistory();
+    h.restore(
+      {
+        slots: [
+          [T0, 1000],
+          [T0 + SLOT_MS, 2000, 300, 400],
+          [T0 + 2 * SLOT_MS, 5, 6],
+          [T0 + 3 * SLOT_MS, 7, 8, Number.NaN],
+        ],
+        open: { slot: T0 + 4 * SLOT_MS, sum: 20, count: 2 },
+      },
+      T0 + 4 * SLOT_MS + 1000,
+    );
+    const e = h.entries(T0 + 4 * SLOT_MS + 1000).slice(-5);
+    assert.deepEqual(
+      e.map((x) => [x.charger_power, x.generation_power, x.consumption_power]),
+      [
+        [1000, 0, 0],
+        [2000, 300, 400],
+        [0, 0, 0],
+        [0, 0, 0],
+        [10, 0, 0],
+      ],
+    );
+    h.record(T0 + 4 * SLOT_MS + 2000, 40, { generationW: 90, consumptionW: 30 });
+    assert.deepEqual(h.toJSON().open, {
+      slot: T0 + 4 * SLOT_MS,
+      sum: 60,
+      count: 3,
+      generation: 90,
+      consumption: 30,
+    });
+  });
 });
