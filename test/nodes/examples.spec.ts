@@ -22,6 +22,12 @@ describe('the shipped example flow', function () {
       fs.readFileSync(path.join(root, 'examples', '01 - Status and commands on the simulator.json'), 'utf8'),
     ) as Record<string, unknown>[];
     await load(flow, [injectNode, debugNode]);
+    // Once the simulated units have linked (before that a command answers with the noTwc warning).
+    const status = helper.getNode('twc-ex1-status');
+    await waitFor('green status', 8000, () => {
+      const last = (status.status as unknown as { lastCall?: { args: [{ fill: string }] } }).lastCall;
+      return last?.args[0].fill === 'green';
+    });
     // The helper's spies emit call:<method> on the node.
     const command = helper.getNode('twc-ex1-command') as unknown as EventEmitter;
     const answer = new Promise<{ statusCode: number; payload: unknown }>((resolve) =>
@@ -32,11 +38,6 @@ describe('the shipped example flow', function () {
     helper.getNode('twc-ex1-charge').receive({});
     const m = await answer;
     assert.deepEqual([m.statusCode, m.payload], [200, { status: 'success', rate: 24, duration: 3600 }]);
-    const status = helper.getNode('twc-ex1-status');
-    await waitFor('green status', 8000, () => {
-      const last = (status.status as unknown as { lastCall?: { args: [{ fill: string }] } }).lastCall;
-      return last?.args[0].fill === 'green';
-    });
   });
 
   it('the green-energy example feeds setGreenEnergy and turns on Track Green Energy', async () => {
