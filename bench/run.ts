@@ -1,6 +1,7 @@
 import { benchApi } from './api-bench';
 import { benchBus, type Row } from './bus-timing';
 import { benchPageLive } from './page-live';
+import { benchStartup } from './startup';
 
 /** `npm run bench`: every figure with the baseline measured in the same run, and their ratio. */
 async function main(): Promise<void> {
@@ -9,7 +10,7 @@ async function main(): Promise<void> {
   console.log(
     `bus benchmark over a socat pty: 3 simulated slaves, ${seconds} s cadence run, ${trials} latency trials`,
   );
-  const only = process.env.BENCH_ONLY ?? 'bus,api,page';
+  const only = process.env.BENCH_ONLY ?? 'bus,api,page,startup';
   const rows: Row[] = [];
   if (only.includes('bus')) rows.push(...(await benchBus(seconds, trials)));
   if (only.includes('api')) {
@@ -25,6 +26,13 @@ async function main(): Promise<void> {
     const clients = Number(process.env.BENCH_PAGE_CLIENTS ?? 20);
     console.log(`web page live updates: ${clients} clients, ${pageSeconds} s each of idle, polling and SSE`);
     rows.push(...(await benchPageLive(pageSeconds, clients)));
+  }
+  if (only.includes('startup')) {
+    const startTrials = Number(process.env.BENCH_STARTUP_TRIALS ?? 5);
+    console.log(
+      `start-up benchmark: npm start and node-red on a built checkout, the first heartbeat over a pty, ${startTrials} trials each`,
+    );
+    rows.push(...(await benchStartup(startTrials)));
   }
   const widths = [0, 1, 2, 3].map((i) =>
     Math.max(

@@ -2,7 +2,7 @@
 // `npm start`: a demo Node-RED with this package, the TWCManager API example flow and two simulated Wall
 // Connectors (or a real serial port with --serial). Every run starts from a clean .demo/ user dir.
 'use strict';
-const { spawn, spawnSync } = require('node:child_process');
+const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 const { parseArgs } = require('node:util');
@@ -18,14 +18,18 @@ const USAGE = `usage: npm start [-- --serial /dev/ttyUSB0 --wiring-max-amps-all-
   --listen-port N                the TWCManager API and web page port (default 8080)
   --ui-port N                    the Node-RED editor port (default 1880)
 
-  Without --serial the simulated Wall Connectors use 80 / 80 / 12 A unless these are given.`;
+  Without --serial the simulated Wall Connectors use the example flow's limits unless these are given.`;
 
 /** The three wiring settings, named as on the twc-master node; the real chargers' safety depends on them. */
 const WIRING = [
-  ['wiring-max-amps-all-twcs', 'wiringMaxAmpsAllTWCs', 80],
-  ['wiring-max-amps-per-twc', 'wiringMaxAmpsPerTWC', 80],
-  ['min-amps-per-twc', 'minAmpsPerTWC', 12],
+  ['wiring-max-amps-all-twcs', 'wiringMaxAmpsAllTWCs'],
+  ['wiring-max-amps-per-twc', 'wiringMaxAmpsPerTWC'],
+  ['min-amps-per-twc', 'minAmpsPerTWC'],
 ];
+// The demo runs the shipped example flow; its simulated units and their limits are the demo's defaults.
+const FLOW_FILE = path.join(ROOT, 'examples', '02 - TWCManager HTTP API.json');
+const flow = JSON.parse(fs.readFileSync(FLOW_FILE, 'utf8'));
+const exampleMaster = flow.find((n) => n.type === 'twc-master');
 
 function fail(message) {
   console.error(`npm start: ${message}\n\n${USAGE}`);
@@ -66,15 +70,15 @@ const missing = WIRING.filter(([flag]) => args[flag] === undefined).map(([flag])
 if (args.serial !== undefined && missing.length > 0)
   fail(`real Wall Connectors need their wiring limits: give ${missing.join(', ')}`);
 const wiring = {};
-for (const [flag, name, demoDefault] of WIRING) {
+for (const [flag, name] of WIRING) {
   const text = args[flag];
   if (text !== undefined && !/^\d+$/.test(text)) fail(`--${flag} must be a whole number of amps`);
-  wiring[name] = text === undefined ? demoDefault : Number(text);
+  wiring[name] = text === undefined ? exampleMaster[name] : Number(text);
 }
 
-// Compile first, so the demo always runs the sources as they are.
-const build = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'build.js')], { stdio: 'inherit' });
-if (build.status !== 0) process.exit(build.status ?? 1);
+// The demo always runs the sources as they are; the build skips what has not changed since its last run,
+// and runs in this process (a second Node.js start would cost more than the check).
+if (!require('./build.js').build()) process.exit(1);
 // The engine's own check of the limits, so the demo accepts exactly what a twc-master node accepts.
 try {
   require(path.join(ROOT, 'dist', 'master', 'config.js')).resolveMasterConfig(wiring);
@@ -86,16 +90,12 @@ const userDir = path.resolve(process.env.TWC_DEMO_DIR || path.join(ROOT, '.demo'
 fs.rmSync(userDir, { recursive: true, force: true });
 fs.mkdirSync(userDir, { recursive: true });
 
-const flow = JSON.parse(
-  fs.readFileSync(path.join(ROOT, 'examples', '02 - TWCManager HTTP API.json'), 'utf8'),
-);
 for (const node of flow) {
   if (node.type !== 'twc-master') continue;
   Object.assign(node, {
     name: args.serial ? `TWC bus on ${args.serial}` : 'Two simulated TWCs',
     transport: args.serial ? 'serial' : 'simulator',
     serialPort: args.serial ?? '',
-    simulatedSlaves: '4142:80:32,4243:32:0',
     ...wiring,
     httpEnabled: true,
     listenPort,

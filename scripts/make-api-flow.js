@@ -45,10 +45,16 @@ const nodes = [
     info:
       "TWCManager's HTTP control API as a flow: every /api/... endpoint is an http-in node wired to a twc-status " +
       'or twc-command node and an http-response node, so you can see and change every route.\n\n' +
-      'The bus runs on two simulated Wall Connectors. For real hardware open the twc-master configuration, ' +
-      'choose the serial port of your RS-485 adapter and set the wiring limits of your installation.\n\n' +
+      'The bus runs on two simulated Wall Connectors (4142: an 80 A unit, 4243: a 32 A unit) wired for 32 A ' +
+      'each and 80 A in all. For real hardware open the twc-master configuration, choose the serial port of ' +
+      'your RS-485 adapter and set the wiring limits of your installation.\n\n' +
       "The API answers on Node-RED's port (e.g. http://localhost:1880/api/getStatus, web page on /twc) and, " +
       'with "API port" on in the twc-master, on its own port 8080 like TWCManager (web page on /).\n\n' +
+      'Port 8080 listens on 127.0.0.1 only, so nothing else on your network can change the charging. To use ' +
+      'it from other machines, set an "API token" in the twc-master first (clients then send ' +
+      'X-TWC-Token: <token>), then clear "Listen address" (all interfaces) or give this machine\'s LAN ' +
+      "address. On Node-RED's own port the routes are as reachable as Node-RED is; the API token locks " +
+      'them there too.\n\n' +
       'POST routes do not parse the body ("Do not parse the body" is ticked), so JSON is read whatever ' +
       'Content-Type a client sends, as TWCManager does.',
   },
@@ -63,18 +69,23 @@ const nodes = [
     tcpPort: 8899,
     simulatedSlaves: '4142:80:32,4243:32:0',
     fakeTWCID: '7777',
+    // 4243 takes at most 32 A: a per-unit wiring limit above a unit's own maximum makes the engine warn.
     wiringMaxAmpsAllTWCs: 80,
-    wiringMaxAmpsPerTWC: 80,
+    wiringMaxAmpsPerTWC: 32,
     minAmpsPerTWC: 12,
     defaultVoltage: 240,
     numberOfPhases: 1,
     httpEnabled: true,
     listenPort: 8080,
-    listenHost: '',
+    // Loopback only until the user sets a token and opens it (the tab's info says how).
+    listenHost: '127.0.0.1',
     cancelStopsCharging: false,
   },
 ];
 
+// Columns wide enough for the longest labels ("[post] /api/setScheduledChargingSettings" and its command):
+// the layout test in test/package/installed-package.spec.ts measures the drawn nodes.
+const COLUMNS = { in: 230, twc: 580, out: 800 };
 let row = 0;
 function route(method, endpoint, middle) {
   const y = 40 + row * 50;
@@ -91,11 +102,11 @@ function route(method, endpoint, middle) {
       upload: false,
       skipBodyParsing: method === 'post',
       swaggerDoc: '',
-      x: 170,
+      x: COLUMNS.in,
       y,
       wires: [[`${base}-twc`]],
     },
-    { id: `${base}-twc`, z: TAB, master: MASTER, x: 460, y, wires: [[`${base}-out`]], ...middle },
+    { id: `${base}-twc`, z: TAB, master: MASTER, x: COLUMNS.twc, y, wires: [[`${base}-out`]], ...middle },
     {
       id: `${base}-out`,
       type: 'http response',
@@ -103,7 +114,7 @@ function route(method, endpoint, middle) {
       name: '',
       statusCode: '',
       headers: {},
-      x: 690,
+      x: COLUMNS.out,
       y,
       wires: [],
     },
@@ -124,7 +135,7 @@ nodes.push(
     name: 'any error',
     scope: null,
     uncaught: false,
-    x: 160,
+    x: COLUMNS.in,
     y,
     wires: [['twc-api-500']],
   },
@@ -138,7 +149,7 @@ nodes.push(
       { t: 'set', p: 'payload', pt: 'msg', to: '{"error":"internal error"}', tot: 'json' },
       { t: 'set', p: 'payload.error', pt: 'msg', to: 'error.message', tot: 'msg' },
     ],
-    x: 400,
+    x: COLUMNS.twc,
     y,
     wires: [['twc-api-500-out']],
   },
@@ -149,7 +160,7 @@ nodes.push(
     name: '',
     statusCode: '',
     headers: {},
-    x: 690,
+    x: COLUMNS.out,
     y,
     wires: [],
   },

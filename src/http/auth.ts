@@ -1,6 +1,12 @@
-import { compareSync } from 'bcryptjs';
+import type * as Bcrypt from 'bcryptjs';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
+
+/** bcryptjs, loaded on the first bcrypt password check: only Node-RED's httpNodeAuth needs it. */
+function compareSync(password: string, hash: string): boolean {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('bcryptjs') as typeof Bcrypt).compareSync(password, hash);
+}
 
 const digest = (s: string): Buffer => createHash('sha256').update(s, 'utf8').digest();
 

@@ -1,5 +1,4 @@
 import type { NodeAPI, NodeDef } from 'node-red';
-import { SerialPort } from 'serialport';
 import { createBus } from '../bus/create-bus';
 import { NODE_FIELDS, parseMasterSettings, type MasterNodeProps, type MasterSettings } from '../bus/settings';
 import { SystemClock } from '../clock';
@@ -26,6 +25,7 @@ function logTransport(node: TwcMasterNode, t: Translate): (status: TransportStat
     node.error(t('error.busDown', { detail: status.detail }));
   };
 }
+import { serialPortClass } from '../transport/serialport';
 
 /** The dedicated API port; a bind error is the node's error, never a silent move to another port. */
 function openListener(
@@ -122,10 +122,12 @@ export = function register(RED: NodeAPI): void {
 
   RED.httpAdmin.get(SERIAL_PORTS_ROUTE, RED.auth.needsPermission('twc-master.read'), (_req, res) => {
     // SerialPort.list() needs udevadm on Linux; without it the editor still takes a typed path.
-    SerialPort.list().then(
-      (ports) => res.json(ports.map((p) => ({ path: p.path, manufacturer: p.manufacturer ?? '' }))),
-      () => res.json([]),
-    );
+    serialPortClass()
+      .list()
+      .then(
+        (ports) => res.json(ports.map((p) => ({ path: p.path, manufacturer: p.manufacturer ?? '' }))),
+        () => res.json([]),
+      );
   });
 
   // The web page on Node-RED's own port; it talks to the /api routes of the example flow.

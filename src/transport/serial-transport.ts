@@ -1,4 +1,3 @@
-import { SerialPort } from 'serialport';
 import type { Clock } from '../clock';
 import { SERIAL_LINE } from '../protocol/tables';
 import {
@@ -8,6 +7,7 @@ import {
   type ConnectionCallbacks,
   type ReconnectOptions,
 } from './reconnecting-transport';
+import { serialPortClass } from './serialport';
 
 export interface SerialTransportOptions extends ReconnectOptions {
   path: string;
@@ -30,6 +30,7 @@ export class SerialTransport extends ReconnectingTransport {
 
   protected connect(callbacks: ConnectionCallbacks): Promise<Connection> {
     return new Promise((resolve, reject) => {
+      const SerialPort = serialPortClass();
       const port = new SerialPort({
         ...SERIAL_LINE,
         path: this.path,

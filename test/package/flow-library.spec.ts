@@ -135,11 +135,11 @@ describe('Flow Library checks (offline part of node-red-dev validate)', () => {
     }
   });
 
-  it('icons the nodes name exist', () => {
+  it('icons the nodes name exist where Node-RED looks for them: icons/ beside the node file', () => {
     for (const file of Object.values(pkg['node-red'].nodes)) {
       const html = fs.readFileSync(path.join(root, file.replace(/\.js$/, '.html')), 'utf8');
       for (const m of html.matchAll(/icon:\s*'([^']+)'/g))
-        assert.ok(fs.existsSync(path.join(root, 'icons', m[1])), m[1]);
+        assert.ok(fs.existsSync(path.join(root, path.dirname(file), 'icons', m[1])), m[1]);
     }
   });
 });
