@@ -253,6 +253,12 @@ describe('the TWCManager web page in headless Chromium', function () {
     ] as const) {
       await page.setViewportSize(size);
       await page.locator('#graph svg').waitFor();
+      // Drawn again for the new width, so its labels keep their size rather than scale with the box.
+      await page.waitForFunction(() => {
+        const chart = document.querySelector<SVGSVGElement>('#graph svg');
+        const scale = chart ? chart.getBoundingClientRect().width / chart.viewBox.baseVal.width : 0;
+        return scale > 0.95 && scale < 1.05;
+      });
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       assert.ok(overflow <= 0, `${name}: the page is ${overflow} px wider than the window`);
       for (const id of SECTIONS) {

@@ -13,7 +13,7 @@ import {
 } from './controls.js';
 import { showLastReply, showUnits, wireDebug } from './debug.js';
 import { byId, say, setText } from './dom.js';
-import { drawHistory } from './graph.js';
+import { drawHistory, redrawOnResize } from './graph.js';
 import { showLocation, showOffsets, wireGreen } from './green.js';
 import { showConfig, wireSettings } from './settings.js';
 import { showSlaves, showStatus } from './status.js';
@@ -76,6 +76,7 @@ function start(): void {
   wireGreen(after);
   wireSettings(after);
   wireDebug();
+  redrawOnResize();
   void loadPolicies().catch(() => undefined);
   after();
   // A hidden tab costs the server nothing; it catches up as soon as it is seen again.

@@ -42,11 +42,17 @@ function niceTop(max: number): number {
   return [1, 2, 5, 10].map((f) => f * p).find((v) => v >= m) ?? 10 * p;
 }
 
+/** The history last drawn, and the width it was drawn for: a resize draws it again, at the new width. */
+let lastHistory: unknown = [];
+let drawnWidth = 0;
+
 export function drawHistory(history: unknown): void {
+  lastHistory = history;
   const entries = (Array.isArray(history) ? history : []).filter(isRecord);
   const root = byId('graph');
   // As wide as it is shown, so the labels keep their size on a phone.
   const W = Math.max(320, Math.min(960, Math.round(root.clientWidth) || 720));
+  drawnWidth = root.clientWidth;
   const times = entries.map((e) => Date.parse(String(e.timestamp)));
   const end = times.length ? Math.max(...times.filter(Number.isFinite)) : Date.now();
   const start = end - SPAN_MS;
@@ -97,4 +103,15 @@ export function drawHistory(history: unknown): void {
     }),
   );
   root.replaceChildren(chart);
+}
+
+/** A phone turned or a window resized: the labels keep their size (the SVG scales with its box). */
+export function redrawOnResize(): void {
+  let pending = 0;
+  window.addEventListener('resize', () => {
+    window.clearTimeout(pending);
+    pending = window.setTimeout(() => {
+      if (byId('graph').clientWidth !== drawnWidth) drawHistory(lastHistory);
+    }, 150);
+  });
 }
