@@ -64,25 +64,30 @@ export = function register(RED: NodeAPI): void {
     // What the broker holds also ages (seconds since the last heartbeat), as the dot does.
     const mqttTimer = mqtt ? setInterval(() => mqtt.update(), MQTT_REFRESH_MS) : undefined;
     let pending = false;
-    const listeners = CHANGE_EVENTS.map((event) => {
+    const changed = (): void => {
+      // Several events of one bus exchange become one status update and at most one message.
+      if (pending) return;
+      pending = true;
+      setImmediate(() => {
+        pending = false;
+        mqtt?.update();
+        if (props.onChange && chosen !== 'events' && !mqtt) this.send(output(chosen, {}));
+      });
+    };
+    const listeners: (() => unknown)[] = CHANGE_EVENTS.map((event) => {
       const listener = (...args: unknown[]): void => {
         events.push({ event, at: new Date().toISOString(), data: args.length === 1 ? args[0] : args });
         if (events.length > EVENT_HISTORY) events.shift();
         if (event === 'slaveRemoved') mqtt?.removed(args[0] as SlaveSnapshot);
         if (chosen === 'events')
           this.send({ topic: 'events', payload: { event, data: args.length === 1 ? args[0] : args } });
-        // Several events of one bus exchange become one status update and at most one message.
-        if (pending) return;
-        pending = true;
-        setImmediate(() => {
-          pending = false;
-          mqtt?.update();
-          if (props.onChange && chosen !== 'events' && !mqtt) this.send(output(chosen, {}));
-        });
+        changed();
       };
       engine.on(event, listener as never);
       return () => engine.off(event, listener as never);
     });
+    // A command changes what the views show (charge now, a setting) even when no offer on the wire changes.
+    listeners.push(master.policy!.onChange(changed));
     mqtt?.update();
     const intervalTimer =
       Number.isFinite(intervalSeconds) && intervalSeconds > 0

@@ -41,17 +41,21 @@ function probeTab(): Record<string, unknown>[] {
   ];
 }
 
+/** One stored slot as the state file keeps it: start, charger, generation and consumption watts. */
+type Slot = [number, number, number, number];
+
 /**
  * A stored 48-hour history, as the twc-master keeps it in its state file: four hours at 7.36 kW a day ago
  * and a solar-shaped charge a few hours ago, so the chart has something to show from the first moment.
  */
-function seededHistory(nowMs: number): [number, number][] {
+function seededHistory(nowMs: number): Slot[] {
   const slot = (hoursAgo: number): number => Math.floor((nowMs - hoursAgo * 3600_000) / SLOT_MS) * SLOT_MS;
-  const slots: [number, number][] = [];
-  for (let t = slot(30); t <= slot(26); t += SLOT_MS) slots.push([t, 7360]);
+  const slots: Slot[] = [];
+  for (let t = slot(30); t <= slot(26); t += SLOT_MS) slots.push([t, 7360, 0, 450]);
   for (let t = slot(9); t <= slot(5); t += SLOT_MS) {
     const h = (t - slot(9)) / (slot(5) - slot(9));
-    slots.push([t, Math.round(1500 + 4000 * Math.sin(Math.PI * h))]);
+    const sun = Math.round(1500 + 4000 * Math.sin(Math.PI * h));
+    slots.push([t, sun, sun + 650, 700]);
   }
   return slots;
 }
@@ -78,7 +82,7 @@ describe('the Dashboard 2.0 example in headless Chromium', function () {
   const pageErrors: string[] = [];
   /** What the dashboard's socket sent the page for the chart: the points it draws. */
   const chartFrames: string[] = [];
-  let history: [number, number][];
+  let history: Slot[];
 
   before(async () => {
     const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'twc-dashboard-'));
@@ -223,14 +227,15 @@ describe('the Dashboard 2.0 example in headless Chromium', function () {
     // What the inject node's button in the editor does: its five-minute reading, now.
     assert.equal((await fetch(`${red.url}inject/twc-ex5-chart-tick`, { method: 'POST' })).status, 200);
     await page.locator('#nrdb-ui-widget-twc-ex5-chart canvas').first().waitFor();
-    // The socket brought the page every stored slot of the history as a point of the charger line.
+    // The socket brought the page every stored slot of the history as a point of each of the three lines.
     const points = chartFrames.join('\n');
-    for (const [slot, watts] of [history[0], history[history.length - 1]])
-      assert.ok(
-        points.includes(`"x":${slot},"y":${watts}`),
-        `slot ${new Date(slot).toISOString()} (${watts} W) sent to the chart`,
+    for (const [slot, ...watts] of [history[0], history[history.length - 1]])
+      ['Charger load', 'Generation', 'Consumption'].forEach((series, i) =>
+        assert.ok(
+          points.includes(`"series":"${series}","x":${slot},"y":${watts[i]}`),
+          `slot ${new Date(slot).toISOString()} (${series} ${watts[i]} W) sent to the chart`,
+        ),
       );
-    assert.match(points, /Charger load/);
     await until('the live reading on the chart', async () =>
       chartFrames.some((f) => f.includes('"series":"Generation","x":') && f.includes('"y":5200'))
         ? true

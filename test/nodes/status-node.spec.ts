@@ -120,6 +120,33 @@ describe('twc-status (test helper)', function () {
     assert.ok(Date.now() - started < 2000);
   });
 
+  it('sends on change when a command changes the settings, though nothing on the wire changes', async () => {
+    // One unit and no car: once it has linked, nothing on the bus changes by itself.
+    await load([
+      master({ simulatedSlaves: '4243:32:0', wiringMaxAmpsPerTWC: 32 }),
+      ...statusFlow({ onChange: true, payload: 'offsets' }).slice(1),
+    ]);
+    const m1 = helper.getNode('m1') as TwcMasterNode;
+    await waitFor('linked', 5000, () => m1.engine!.snapshot().slaves.length === 1);
+    const seen: Msg[] = [];
+    helper.getNode('out').on('input', (m: Msg) => seen.push(m));
+    // Quiet first: the bus's own changes (linking, first offers) are over.
+    let quietSince = Date.now();
+    let count = 0;
+    await waitFor('a quiet bus', 15000, () => {
+      if (seen.length !== count) [count, quietSince] = [seen.length, Date.now()];
+      return Date.now() - quietSince > 1500;
+    });
+    const before = seen.length;
+    m1.policy!.setOffset('kettle', 1, 'W');
+    await new Promise((r) => setTimeout(r, 300));
+    const after = seen.slice(before).map((m) => m.payload as Record<string, unknown>);
+    assert.ok(
+      after.some((p) => 'kettle' in p),
+      `an offsets message naming the new offset within 300 ms: ${JSON.stringify(after)}`,
+    );
+  });
+
   it('emits every bus event with the events payload', async () => {
     await load(statusFlow({ payload: 'events' }));
     const m = await next();
