@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { SavedState } from './create-bus';
+import { told, type Told } from './told';
 
 /** The envelope's version: a file of any other version is not taken for this one. */
 export const STATE_FORMAT = 1;
@@ -17,15 +18,30 @@ export interface LoadedState {
   source: 'file' | 'backup' | 'defaults' | 'none';
   /** What went wrong and what was done about it, as a sentence for the log; absent when all was well. */
   notice?: string;
+  /** The notice's parts (joined by `; `), for the nodes to say in the user's language. */
+  noticeParts?: Told[];
 }
 
-type ReadResult = { state: SavedState } | { missing: true } | { damage: string };
+type ReadResult = { state: SavedState } | { missing: true } | { damage: Told };
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
-const kindOf = (v: unknown): string =>
-  Array.isArray(v) ? 'an array' : v === null ? 'null' : `a ${typeof v}`;
+/** What JSON can hold besides an object, as the notice names it. */
+const KINDS = {
+  array: 'an array',
+  null: 'null',
+  string: 'a string',
+  number: 'a number',
+  boolean: 'a boolean',
+} as const;
+
+function kindOf(v: unknown): Told {
+  const kind = Array.isArray(v) ? 'array' : v === null ? 'null' : typeof v;
+  // JSON.parse yields no other kind; anything else is named by its type, untranslated.
+  if (!Object.hasOwn(KINDS, kind)) return told('kind.other', '__type__', { type: kind });
+  return told(`kind.${kind}`, KINDS[kind as keyof typeof KINDS]);
+}
 
 const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
@@ -33,35 +49,48 @@ const errorText = (err: unknown): string => (err instanceof Error ? err.message 
  * Only the envelope is checked here; the fields inside are the policy's and the history's to check
  * (restoreSettings, ChargeHistory.restore), which keep what is valid and default the rest.
  */
-function envelopeDamage(v: unknown): string | undefined {
-  if (!isObject(v)) return `it holds ${kindOf(v)}, not an object`;
+function envelopeDamage(v: unknown): Told | undefined {
+  if (!isObject(v)) return told('damage.notObject', 'it holds __kind__, not an object', { kind: kindOf(v) });
+  if (v.format === undefined)
+    return told('damage.formatMissing', 'its format is missing, not __format__', { format: STATE_FORMAT });
   if (v.format !== STATE_FORMAT)
-    return `its format is ${JSON.stringify(v.format) ?? 'missing'}, not ${STATE_FORMAT}`;
-  for (const key of ['policy', 'history'] as const)
-    if (v[key] !== undefined && !isObject(v[key])) return `its ${key} is ${kindOf(v[key])}, not an object`;
+    return told('damage.format', 'its format is __found__, not __format__', {
+      found: JSON.stringify(v.format),
+      format: STATE_FORMAT,
+    });
+  for (const field of ['policy', 'history'] as const)
+    if (v[field] !== undefined && !isObject(v[field]))
+      return told('damage.fieldNotObject', 'its __field__ is __kind__, not an object', {
+        field,
+        kind: kindOf(v[field]),
+      });
   return undefined;
 }
+
+/** The system's own reason (an errno text), which has no translation of ours. */
+const systemDamage = (err: unknown): Told => told('damage.system', '__detail__', { detail: errorText(err) });
 
 function readState(file: string): ReadResult {
   let bytes: Buffer;
   try {
     const stat = fs.statSync(file);
-    if (stat.isDirectory()) return { damage: 'it is a directory' };
-    if (!stat.isFile()) return { damage: 'it is not a regular file' };
-    if (stat.size > MAX_BYTES) return { damage: `it is larger than ${MAX_BYTES} bytes` };
+    if (stat.isDirectory()) return { damage: told('damage.directory', 'it is a directory') };
+    if (!stat.isFile()) return { damage: told('damage.notFile', 'it is not a regular file') };
+    if (stat.size > MAX_BYTES)
+      return { damage: told('damage.tooLarge', 'it is larger than __bytes__ bytes', { bytes: MAX_BYTES }) };
     bytes = fs.readFileSync(file);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { missing: true };
-    return { damage: errorText(err) };
+    return { damage: systemDamage(err) };
   }
-  if (bytes.length === 0) return { damage: 'it is empty' };
+  if (bytes.length === 0) return { damage: told('damage.empty', 'it is empty') };
   // What a power cut leaves when the size reached the disk before the data did.
-  if (bytes.includes(0)) return { damage: 'it holds NUL bytes' };
+  if (bytes.includes(0)) return { damage: told('damage.nul', 'it holds NUL bytes') };
   let parsed: unknown;
   try {
     parsed = JSON.parse(bytes.toString('utf8'));
   } catch (err) {
-    return { damage: `it is not JSON: ${errorText(err)}` };
+    return { damage: told('damage.notJson', 'it is not JSON: __detail__', { detail: errorText(err) }) };
   }
   const damage = envelopeDamage(parsed);
   if (damage) return { damage };
@@ -71,6 +100,13 @@ function readState(file: string): ReadResult {
   if (history !== undefined) state.history = history;
   return { state };
 }
+
+const STARTED_FROM_DEFAULTS = told('stateFile.startedDefaults', 'started from the defaults');
+
+const noticeOf = (parts: Told[]): Pick<LoadedState, 'notice' | 'noticeParts'> => ({
+  notice: parts.map((p) => p.message).join('; '),
+  noticeParts: parts,
+});
 
 /** Node-RED node IDs are hex, but an imported flow may carry any text: it must stay one file name. */
 const fileNameOf = (id: string): string => `${id.replace(/[^A-Za-z0-9._-]/g, '_')}.json`;
@@ -105,7 +141,13 @@ export class StateFile {
       return {
         state: {},
         source: 'defaults',
-        notice: `settings file ${this.path} could not be read (${errorText(err)}); started from the defaults`,
+        ...noticeOf([
+          told('stateFile.couldNotRead', 'settings file __file__ could not be read (__reason__)', {
+            file: this.path,
+            reason: systemDamage(err),
+          }),
+          STARTED_FROM_DEFAULTS,
+        ]),
       };
     }
   }
@@ -157,24 +199,34 @@ export class StateFile {
     }
     const backup = readState(this.backup);
     if ('missing' in main && 'missing' in backup) return { state: {}, source: 'none' };
-    const told = [
+    const parts = [
       'damage' in main
-        ? `settings file ${this.path} is unreadable (${main.damage})`
-        : `settings file ${this.path} is missing`,
+        ? told('stateFile.unreadable', 'settings file __file__ is unreadable (__reason__)', {
+            file: this.path,
+            reason: main.damage,
+          })
+        : told('stateFile.missing', 'settings file __file__ is missing', { file: this.path }),
     ];
-    if ('damage' in backup) told.push(`its backup ${this.backup} is unreadable too (${backup.damage})`);
-    told.push(
-      'state' in backup ? `restored the last good copy from ${this.backup}` : 'started from the defaults',
+    if ('damage' in backup)
+      parts.push(
+        told('stateFile.backupUnreadable', 'its backup __file__ is unreadable too (__reason__)', {
+          file: this.backup,
+          reason: backup.damage,
+        }),
+      );
+    parts.push(
+      'state' in backup
+        ? told('stateFile.restoredBackup', 'restored the last good copy from __file__', { file: this.backup })
+        : STARTED_FROM_DEFAULTS,
     );
-    if ('damage' in main) told.push(this.keepAside(this.path));
-    if ('damage' in backup) told.push(this.keepAside(this.backup));
-    const notice = told.join('; ');
-    if ('state' in backup) return { state: backup.state, source: 'backup', notice };
-    return { state: {}, source: 'defaults', notice };
+    if ('damage' in main) parts.push(this.keepAside(this.path));
+    if ('damage' in backup) parts.push(this.keepAside(this.backup));
+    if ('state' in backup) return { state: backup.state, source: 'backup', ...noticeOf(parts) };
+    return { state: {}, source: 'defaults', ...noticeOf(parts) };
   }
 
   /** Moves a damaged file (or folder) out of the way under the next free number; says what it did. */
-  private keepAside(file: string): string {
+  private keepAside(file: string): Told {
     const prefix = `${path.basename(file)}.corrupt-`;
     try {
       const numbers = fs
@@ -187,9 +239,16 @@ export class StateFile {
       fs.renameSync(file, kept);
       for (const n of numbers.slice(0, Math.max(0, numbers.length + 1 - KEPT_DAMAGED)))
         fs.rmSync(`${file}.corrupt-${n}`, { recursive: true, force: true });
-      return `the damaged file was kept as ${kept}`;
+      return told('stateFile.keptAside', 'the damaged file was kept as __file__', { file: kept });
     } catch (err) {
-      return `the damaged file ${file} could not be kept aside (${errorText(err)})`;
+      return told(
+        'stateFile.notKeptAside',
+        'the damaged file __file__ could not be kept aside (__reason__)',
+        {
+          file,
+          reason: systemDamage(err),
+        },
+      );
     }
   }
 }

@@ -2,6 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { Clock, TimerHandle } from '../clock';
 import type { StoredHistory } from '../history/charge-history';
 import type { PolicySettings } from '../policy/settings';
+import { told, type Told } from './told';
 
 /** The live readings: flows send them (setGreenEnergy) every few seconds, too often for a write each. */
 const READINGS = ['generationW', 'consumptionW'] as const satisfies readonly (keyof PolicySettings)[];
@@ -22,7 +23,7 @@ export interface StateKeeperOptions {
   current(): KeptState;
   /** Writes durably, or throws. */
   write(state: KeptState): void;
-  warn(message: string): void;
+  warn(text: Told): void;
 }
 
 /** The settings without the readings, as text: what decides whether a change is written at once. */
@@ -87,8 +88,12 @@ export class StateKeeper {
   }
 
   /** For the status of the nodes: why the file lags behind the settings in memory. */
-  problem(): string | undefined {
-    return this.failure && `settings not saved (${this.failure.code ?? 'write error'})`;
+  problem(): Told | undefined {
+    if (!this.failure) return undefined;
+    const { code } = this.failure;
+    return code
+      ? told('state.notSaved', 'settings not saved (__code__)', { code })
+      : told('state.notSavedError', 'settings not saved (write error)');
   }
 
   private onTimer(): void {
@@ -119,8 +124,12 @@ export class StateKeeper {
     if (last !== undefined && now - last < QUIET_MS) return;
     this.toldAt.set(reason, now);
     this.o.warn(
-      `twc-master: could not write the settings file (${err.message}); ` +
-        'the settings are kept in memory and written again within a minute',
+      told(
+        'state.writeFailed',
+        'twc-master: could not write the settings file (__detail__); ' +
+          'the settings are kept in memory and written again within a minute',
+        { detail: err.message },
+      ),
     );
   }
 }

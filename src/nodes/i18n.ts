@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { NodeAPI } from 'node-red';
+import type { Told } from '../bus/told';
 
 /**
  * The runtime texts of all three nodes live in one catalog section, `twc-master.runtime` of
@@ -62,4 +63,11 @@ export function translator(RED: NodeAPI): Translate {
     if (typeof text === 'string' && text !== full && text !== `${SECTION}.${key}`) return text;
     return english(key, values);
   };
+}
+
+/** A Told in the language of `t`: its reasons inside first, then the sentence around them. */
+export function say(t: Translate, text: Told): string {
+  const values: Values = {};
+  for (const [name, v] of Object.entries(text.values)) values[name] = typeof v === 'object' ? say(t, v) : v;
+  return t(text.code, values);
 }

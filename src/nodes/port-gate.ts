@@ -4,7 +4,9 @@ import { API_MAX_BODY_BYTES } from '../http/body';
 import { admit, requestPath, type NodeAuth } from '../http/gate';
 import type { RequestHandler } from '../http/listener';
 import { RefusalLog } from '../http/refusal-log';
+import { told } from '../bus/told';
 import type { ApiRouteTable } from './api-routes';
+import { say, translator } from './i18n';
 import type { TwcMasterNode } from './master-node';
 import {
   handOverRawBody,
@@ -16,6 +18,14 @@ import {
 } from './node-red-internals';
 
 /** What the gate of one Node-RED runtime works with; a reloaded runtime (tests) replaces it. */
+/** Said once per runtime when the gate cannot go first on Node-RED's app. */
+export const gateNotInstalled = () =>
+  told(
+    'log.gateNotInstalled',
+    'twc-master: cannot guard the API routes on Node-RED’s port (its Express app is not as expected); ' +
+      'their body limit and cross-site check hold on the dedicated API port only',
+  );
+
 interface PortGateState {
   RED: NodeAPI;
   routes: ApiRouteTable;
@@ -83,9 +93,6 @@ export function guardNodeRedPort(RED: NodeAPI, routes: ApiRouteTable): void {
   };
   if (!putFirst(app, gate)) {
     installed.delete(app);
-    RED.log.warn(
-      'twc-master: cannot guard the API routes on Node-RED’s port (its Express app is not as expected); ' +
-        'their body limit and cross-site check hold on the dedicated API port only',
-    );
+    RED.log.warn(say(translator(RED), gateNotInstalled()));
   }
 }

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { STATE_FOLDER } from '../../src/bus/state-file';
 import type { TwcMasterNode } from '../../src/nodes/master-node';
 import { load, simulatorMaster, type Msg } from '../support/helper-flows';
+import { loadInLanguage } from '../support/locale-red';
 import { helper, useHelperServer } from '../support/node-red';
 import { waitFor } from '../support/pty';
 
@@ -47,6 +48,8 @@ const flow = [
 
 /** The bus part of a node's status, whether its simulated units have linked yet or not. */
 const BUS_PART = /^(no TWC answering|[12] TWCs? · \d+ A)/;
+/** The same in German. */
+const BUS_PART_DE = /^(kein Wall Connector antwortet|[12] TWCs? · \d+ A)/;
 
 const envelope = (policy: unknown): string =>
   JSON.stringify({ format: 1, savedAt: new Date().toISOString(), policy });
@@ -240,5 +243,107 @@ describe('the twc-master state file (test helper)', function () {
     );
     assert.equal(answer.statusCode, 200);
     assert.equal(fs.existsSync(path.dirname(file)), false);
+  });
+
+  describe('in German (RED._ answering from nodes/locales/de)', () => {
+    const germanStatus = (id: string): [string | undefined, string | undefined] => [
+      lastStatus(id).fill,
+      lastStatus(id).text?.replace(BUS_PART_DE, '<bus>'),
+    ];
+
+    it('a damaged file with a good backup: the log and the dots say it in German', async () => {
+      fs.mkdirSync(path.dirname(file));
+      fs.writeFileSync(`${file}.bak`, envelope({ sunset: 19 }));
+      fs.writeFileSync(file, Buffer.alloc(64));
+      await loadInLanguage('de', flow);
+      assert.equal((helper.getNode('m1') as TwcMasterNode).policy!.current.sunset, 19);
+      assert.deepEqual(warnings('m1'), [
+        `twc-master: Einstellungsdatei ${file} ist unlesbar (sie enthält Nullbytes); ` +
+          `letzte gute Fassung aus ${file}.bak wiederhergestellt; ` +
+          `die beschädigte Datei wurde als ${file}.corrupt-1 aufgehoben`,
+      ]);
+      assert.deepEqual(germanStatus('c1'), [
+        'yellow',
+        '<bus> · Einstellungen aus der Sicherung wiederhergestellt',
+      ]);
+      const s1 = await waitFor('the status dot', 5000, () => {
+        const s = lastStatus('s1');
+        return s.text?.startsWith('2 TWCs') ? s : undefined;
+      });
+      assert.equal(
+        s1.text?.replace(/\d+ A/, 'N A'),
+        '2 TWCs · N A · Einstellungen aus der Sicherung wiederhergestellt',
+      );
+    });
+
+    it('a file and its backup damaged: both reasons, the kind of JSON, and the defaults, in German', async () => {
+      fs.mkdirSync(path.dirname(file));
+      fs.writeFileSync(file, JSON.stringify({ format: 1, policy: [20] }));
+      fs.writeFileSync(`${file}.bak`, '"sunset"');
+      await loadInLanguage('de', flow);
+      assert.deepEqual(warnings('m1'), [
+        `twc-master: Einstellungsdatei ${file} ist unlesbar (ihr Eintrag policy ist ein Array statt eines Objekts); ` +
+          `ihre Sicherung ${file}.bak ist ebenfalls unlesbar (sie enthält eine Zeichenkette statt eines Objekts); ` +
+          'gestartet mit den Voreinstellungen; ' +
+          `die beschädigte Datei wurde als ${file}.corrupt-1 aufgehoben; ` +
+          `die beschädigte Datei wurde als ${file}.bak.corrupt-1 aufgehoben`,
+      ]);
+      assert.deepEqual(germanStatus('c1'), [
+        'yellow',
+        '<bus> · Einstellungen auf Voreinstellungen zurückgesetzt',
+      ]);
+    });
+
+    it('settings of the wrong type, named in German', async () => {
+      fs.mkdirSync(path.dirname(file));
+      fs.writeFileSync(file, envelope({ chargeNowAmps: 'lots', sunset: 18 }));
+      await loadInLanguage('de', flow);
+      assert.deepEqual(warnings('m1'), [
+        `twc-master: Ungültige Einstellungen aus ${file} wurden auf ihre Voreinstellung zurückgesetzt: chargeNowAmps`,
+      ]);
+      assert.deepEqual(germanStatus('c1'), [
+        'yellow',
+        '<bus> · einige Einstellungen auf Voreinstellung zurückgesetzt',
+      ]);
+    });
+
+    it('a write error: the warning and the dots in German', async () => {
+      await loadInLanguage('de', flow);
+      fs.mkdirSync(`${file}.tmp`, { recursive: true });
+      const { answer } = await ask(
+        'c1',
+        { topic: 'setSetting', payload: { setting: 'sunset', value: 17 } },
+        file,
+      );
+      assert.equal(answer.statusCode, 204);
+      assert.equal(warnings('m1').length, 1);
+      assert.match(
+        warnings('m1')[0],
+        /^twc-master: Die Einstellungsdatei ließ sich nicht schreiben \(EISDIR: .*m1\.json\.tmp'\)\. Die Einstellungen bleiben im Arbeitsspeicher; /,
+      );
+      assert.deepEqual(germanStatus('c1'), [
+        'yellow',
+        '<bus> · Einstellungen nicht gespeichert (EISDIR) · setSetting: erledigt',
+      ]);
+      await waitFor('the status dot', 7000, () =>
+        lastStatus('s1').text?.endsWith('· Einstellungen nicht gespeichert (EISDIR)'),
+      );
+      // The API's own answer keeps its English wording.
+      const failed = await ask('c1', { topic: 'saveSettings' }, file);
+      assert.match(
+        String((failed.answer.payload as { error: string }).error),
+        /^settings not saved: EISDIR: /,
+      );
+      fs.rmdirSync(`${file}.tmp`);
+    });
+
+    it('without a user directory: the warning in German', async () => {
+      delete settings().userDir;
+      await loadInLanguage('de', flow);
+      assert.deepEqual(warnings('m1'), [
+        'twc-master: Node-RED hat kein Benutzerverzeichnis (settings.userDir). Die Einstellungen liegen nur ' +
+          'im Arbeitsspeicher und gehen bei einem Neustart verloren.',
+      ]);
+    });
   });
 });

@@ -3,12 +3,17 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import { KEPT_DAMAGED, STATE_FORMAT, StateFile } from '../../../src/bus/state-file';
+import { KEPT_DAMAGED, STATE_FORMAT, StateFile, type LoadedState } from '../../../src/bus/state-file';
+import { english, say } from '../../../src/nodes/i18n';
 
 const GOOD = { policy: { chargeNowAmps: 20, sunset: 18 }, history: { slots: [[0, 1200]], open: undefined } };
 const OLDER = { policy: { chargeNowAmps: 8 }, history: { slots: [] } };
 /** What JSON keeps of a state: an `undefined` field is left out. */
 const asJson = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
+
+/** The notice as the node locale's English says it, from its parts' codes and values. */
+const inEnglish = (loaded: LoadedState): string | undefined =>
+  loaded.noticeParts?.map((p) => say(english, p)).join('; ');
 
 let dirs: string[] = [];
 function tempDir(): string {
@@ -86,6 +91,17 @@ const DAMAGE: [string, (file: string) => void, RegExp][] = [
     (f) => fs.writeFileSync(f, JSON.stringify({ policy: GOOD.policy })),
     /unreadable \(its format is missing, not 1\)/,
   ],
+  [
+    'a bare string',
+    (f) => fs.writeFileSync(f, '"policy"'),
+    /unreadable \(it holds a string, not an object\)/,
+  ],
+  ['a bare boolean', (f) => fs.writeFileSync(f, 'true'), /unreadable \(it holds a boolean, not an object\)/],
+  [
+    'larger than any real state',
+    (f) => fs.writeFileSync(f, Buffer.alloc(4 * 1024 * 1024 + 1, 0x20)),
+    /unreadable \(it is larger than 4194304 bytes\)/,
+  ],
 ];
 
 /** The bytes of a file, or the listing of a folder: what "kept aside unchanged" compares. */
@@ -135,6 +151,7 @@ describe('StateFile (the twc-master state file)', () => {
       assert.deepEqual(loaded.state, {});
       const aside = `${f.path}.corrupt-1`;
       assert.match(loaded.notice ?? '', reason);
+      assert.equal(inEnglish(loaded), loaded.notice, 'the node locale words it as the file does');
       assert.equal(
         loaded.notice?.replace(/ \(.*\); started/, ' (…); started'),
         `settings file ${f.path} is unreadable (…); started from the defaults; ` +
@@ -156,6 +173,7 @@ describe('StateFile (the twc-master state file)', () => {
       assert.equal(loaded.source, 'backup');
       assert.deepEqual(loaded.state, asJson(OLDER));
       assert.match(loaded.notice ?? '', reason);
+      assert.equal(inEnglish(loaded), loaded.notice, 'the node locale words it as the file does');
       assert.match(
         loaded.notice ?? '',
         new RegExp(
@@ -178,6 +196,7 @@ describe('StateFile (the twc-master state file)', () => {
         `its backup ${f.backup} is unreadable too (it holds NUL bytes); started from the defaults; ` +
         `the damaged file was kept as ${f.path}.corrupt-1; the damaged file was kept as ${f.backup}.corrupt-1`,
     );
+    assert.equal(inEnglish(loaded), loaded.notice);
     assert.equal(fs.readFileSync(`${f.path}.corrupt-1`, 'utf8'), 'garbage');
     assert.deepEqual(fs.readFileSync(`${f.backup}.corrupt-1`), Buffer.alloc(16));
   });
@@ -197,7 +216,11 @@ describe('StateFile (the twc-master state file)', () => {
       const f = written(OLDER, GOOD);
       // The state between the two renames: the written .tmp is complete, the file is gone.
       fs.renameSync(f.path, `${f.path}.tmp`);
-      const loaded = new StateFile(f.dir, 'm1').load();
+      const { noticeParts, ...loaded } = new StateFile(f.dir, 'm1').load();
+      assert.deepEqual(
+        noticeParts?.map((p) => p.code),
+        ['stateFile.missing', 'stateFile.restoredBackup'],
+      );
       assert.deepEqual(loaded, {
         state: asJson(OLDER),
         source: 'backup',
@@ -263,6 +286,7 @@ describe('StateFile (the twc-master state file)', () => {
     const loaded = f.load();
     assert.equal(loaded.source, 'defaults');
     assert.match(loaded.notice ?? '', /unreadable \(ENOTDIR: /);
+    assert.equal(inEnglish(loaded), loaded.notice);
     assert.throws(() => f.write(GOOD), { code: 'EEXIST' });
   });
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { COALESCE_MS, StateKeeper, unrestoredSettings, type KeptState } from '../../../src/bus/state-keeper';
+import type { Told } from '../../../src/bus/told';
 import { ManualClock } from '../../../src/clock';
 import { ChargeHistory, SLOT_MS } from '../../../src/history/charge-history';
 import { ChargePolicy } from '../../../src/policy/charge-policy';
@@ -17,6 +18,7 @@ function rig() {
   const history = new ChargeHistory();
   const writes: KeptState[] = [];
   const warnings: string[] = [];
+  const told: Told[] = [];
   let failure: NodeJS.ErrnoException | undefined;
   const keeper = new StateKeeper({
     clock,
@@ -25,7 +27,10 @@ function rig() {
       if (failure) throw failure;
       writes.push(JSON.parse(JSON.stringify(s)) as KeptState);
     },
-    warn: (m) => warnings.push(m),
+    warn: (m) => {
+      told.push(m);
+      warnings.push(m.message);
+    },
   });
   policy.onChange(() => keeper.changed());
   return {
@@ -35,6 +40,7 @@ function rig() {
     keeper,
     writes,
     warnings,
+    told,
     /** A history sample now, telling the keeper when a slot closed (as the bus's sampler does). */
     sample: (watts: number) => {
       if (history.record(wall(), watts)) keeper.changed();
@@ -163,12 +169,14 @@ describe('StateKeeper (when the state file is written)', () => {
     r.policy.setSetting('sunset', 18);
     assert.equal(r.warnings.length, 1);
     assert.match(r.warnings[0], /could not write the settings file \(ENOSPC: it failed, write\)/);
-    assert.equal(r.keeper.problem(), 'settings not saved (ENOSPC)');
+    assert.equal(r.keeper.problem()?.message, 'settings not saved (ENOSPC)');
+    assert.deepEqual(r.keeper.problem()?.values, { code: 'ENOSPC' });
+    assert.deepEqual(r.told[0].values, { detail: 'ENOSPC: it failed, write' });
     assert.equal(r.keeper.save(), 'settings not saved: ENOSPC: it failed, write');
     r.failWith('EROFS');
     r.policy.setSetting('sunset', 17);
     assert.equal(r.warnings.length, 2, 'another reason is told at once');
-    assert.equal(r.keeper.problem(), 'settings not saved (EROFS)');
+    assert.equal(r.keeper.problem()?.message, 'settings not saved (EROFS)');
     r.failWith(undefined);
     r.clock.advance(COALESCE_MS);
     assert.equal(r.writes.length, 1, 'tried again within the minute');
