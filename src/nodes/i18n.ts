@@ -55,7 +55,7 @@ export const english: Translate = (key, values = {}) => {
   return own === undefined ? key : fill(own, values);
 };
 
-/** `t('status.busDown', { detail })`: the text of `twc-master.runtime.status.busDown` in the editor's language. */
+/** `t('status.busDown', { detail })`: `twc-master.runtime.status.busDown` in the runtime's language (`lang`, else LANG). */
 export function translator(RED: NodeAPI): Translate {
   return (key, values = {}) => {
     const full = `${NAMESPACE}:${SECTION}.${key}`;
