@@ -5,6 +5,7 @@ import type { TransportStatus } from '../transport/transport';
 import type { Translate } from './i18n';
 import type { TwcMasterNode } from './master-node';
 import { busStatus, type BusView } from './node-status';
+import { oncePerTurn } from './once-per-turn';
 
 /** Events that change what a node's status shows. */
 const STATUS_EVENTS: (keyof MasterEvents)[] = [
@@ -74,16 +75,8 @@ export function watchBus(
     node.error(t('error.busDown', { detail: status.detail }), msg);
   };
 
-  let pending = false;
-  const soon = (): void => {
-    // Several events of one bus exchange become one status update.
-    if (pending) return;
-    pending = true;
-    setImmediate(() => {
-      pending = false;
-      refresh();
-    });
-  };
+  // Several events of one bus exchange become one status update.
+  const soon = oncePerTurn(refresh);
   for (const event of STATUS_EVENTS) engine.on(event, soon);
   engine.on('transport', transportChanged);
   const offPolicy = policy.onChange(soon);

@@ -5,6 +5,7 @@ import type { MasterEvents } from '../master/types';
 import type { SlaveSnapshot } from '../master/slave-record';
 import { findMaster, forHttp, httpAllowed } from './master-node';
 import { watchBus } from './bus-watch';
+import { oncePerTurn } from './once-per-turn';
 import { translator } from './i18n';
 import { mqttOutput, type MqttOutputProps } from '../mqtt/status-output';
 
@@ -63,17 +64,11 @@ export = function register(RED: NodeAPI): void {
     const mqtt = mqttOutput(props, source, (messages) => this.send([messages] as never));
     // What the broker holds also ages (seconds since the last heartbeat), as the dot does.
     const mqttTimer = mqtt ? setInterval(() => mqtt.update(), MQTT_REFRESH_MS) : undefined;
-    let pending = false;
-    const changed = (): void => {
-      // Several events of one bus exchange become one status update and at most one message.
-      if (pending) return;
-      pending = true;
-      setImmediate(() => {
-        pending = false;
-        mqtt?.update();
-        if (props.onChange && chosen !== 'events' && !mqtt) this.send(output(chosen, {}));
-      });
-    };
+    // Several events of one bus exchange become at most one message.
+    const changed = oncePerTurn(() => {
+      mqtt?.update();
+      if (props.onChange && chosen !== 'events' && !mqtt) this.send(output(chosen, {}));
+    });
     const listeners: (() => unknown)[] = CHANGE_EVENTS.map((event) => {
       const listener = (...args: unknown[]): void => {
         events.push({ event, at: new Date().toISOString(), data: args.length === 1 ? args[0] : args });
