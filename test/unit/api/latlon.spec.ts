@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { COMMANDS, runCommand, type CommandTarget } from '../../../src/api/commands';
 import { getConfig } from '../../../src/api/config-view';
 import type { InstallationSettings } from '../../../src/api/installation';
+import { INSTALL } from '../../support/master-snapshot';
 import { parseLatLon } from '../../../src/api/requests';
 import { getStatus, greenWindowFields } from '../../../src/api/status-view';
 import { ManualClock } from '../../../src/clock';
@@ -181,21 +182,12 @@ describe('setLatLon', () => {
 });
 
 describe('getConfig and getStatus show the location and the window in use', () => {
+  // The simulator's bus with a 6 A minimum.
   const install: InstallationSettings = {
+    ...INSTALL,
     transport: 'simulator',
     serialPort: '',
-    baud: 9600,
-    host: '',
-    tcpPort: 8899,
-    simulatedSlaves: '',
-    fakeTWCID: '7777',
-    wiringMaxAmpsAllTWCs: 40,
-    wiringMaxAmpsPerTWC: 32,
     minAmpsPerTWC: 6,
-    defaultVoltage: 230,
-    numberOfPhases: 1,
-    httpEnabled: true,
-    listenPort: 8080,
   };
 
   it('getConfig: a settings branch with homeLat and homeLon, 10000 while unset', () => {

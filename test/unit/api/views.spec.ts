@@ -1,57 +1,9 @@
 import assert from 'node:assert/strict';
-import {
-  getActivePolicyAction,
-  getConfig,
-  getPolicy,
-  getSlaveTWCs,
-  getStatus,
-  type InstallationSettings,
-} from '../../../src/api';
-import type { SlaveSnapshot } from '../../../src/master/slave-record';
+import { getActivePolicyAction, getConfig, getPolicy, getSlaveTWCs, getStatus } from '../../../src/api';
 import { slaveSnapshot as slave } from '../../support/slave-snapshot';
-import { totalsOf, type MasterSnapshot } from '../../../src/master/types';
+import type { MasterSnapshot } from '../../../src/master/types';
+import { INSTALL as install, masterSnapshot as snapshot } from '../../support/master-snapshot';
 import { DEFAULT_POLICY_SETTINGS } from '../../../src/policy/settings';
-
-const install: InstallationSettings = {
-  transport: 'serial',
-  serialPort: '/dev/ttyUSB0',
-  baud: 9600,
-  host: '',
-  tcpPort: 8899,
-  simulatedSlaves: '',
-  fakeTWCID: '7777',
-  wiringMaxAmpsAllTWCs: 40,
-  wiringMaxAmpsPerTWC: 32,
-  minAmpsPerTWC: 12,
-  defaultVoltage: 230,
-  numberOfPhases: 1,
-  httpEnabled: true,
-  listenPort: 8080,
-};
-
-function snapshot(slaves: SlaveSnapshot[]): MasterSnapshot {
-  return {
-    fakeTWCID: '7777',
-    transport: { state: 'open', detail: '', reconnects: 0 },
-    availableAmps: 0,
-    slaves,
-    totals: totalsOf(slaves),
-    stats: {
-      framesIn: 0,
-      framesOut: 0,
-      checksumErrors: 0,
-      badFrames: 0,
-      garbageBytes: 0,
-      echoes: 0,
-      unknownMessages: 0,
-      missedReplies: 0,
-      doubledReplies: 0,
-      droppedWrites: 0,
-      reconnects: 0,
-    },
-    alerts: [],
-  };
-}
 
 const charging = snapshot([
   slave('4142', {
